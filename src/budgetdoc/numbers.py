@@ -1,0 +1,58 @@
+"""Every number goes through here: exact decimals, explicit half-up rounding.
+
+Amounts are held exactly as entered (Decimal). Rounding happens only when a figure is
+displayed: money to 0.01 万元, shares and rates to 0.01 %, always ROUND_HALF_UP.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+WAN = Decimal(10000)
+
+
+def D(value: object) -> Decimal:
+    """A Decimal from an int, str or Decimal; floats are refused (they are not exact)."""
+    if isinstance(value, float):
+        raise TypeError("binary floats are not accepted as amounts")
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def round_cent(value: Decimal) -> Decimal:
+    """Half-up to two decimals: the display precision of 万元 amounts and of percentages."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_wan(amount: Decimal, unit: str) -> Decimal:
+    """Convert an entered amount to 万元, exactly (no rounding)."""
+    return amount / WAN if unit == "元" else amount
+
+
+def fmt_amount(value: Decimal, *, separators: bool = True) -> str:
+    """`2326.664` → `2,326.66` (half-up). Negative values keep their sign."""
+    rounded = round_cent(value)
+    if rounded == 0:
+        rounded = abs(rounded)  # never print -0.00
+    return f"{rounded:,.2f}" if separators else f"{rounded:.2f}"
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal:
+    """`占 x%`: part / whole × 100, rounded half-up; 0 when the whole is 0."""
+    if whole == 0:
+        return round_cent(ZERO)
+    return round_cent(part / whole * HUNDRED)
+
+
+def change_rate(current: Decimal, prior: Decimal) -> Decimal:
+    """Year-on-year rate in %, absolute value, as the seeds print it.
+
+    prior = 0 and current ≠ 0 → 100.00; both 0 → 0.00; otherwise |current − prior| / prior.
+    """
+    if prior == 0:
+        return round_cent(HUNDRED if current != 0 else ZERO)
+    return round_cent(abs(current - prior) / abs(prior) * HUNDRED)

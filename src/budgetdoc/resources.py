@@ -1,0 +1,31 @@
+"""Where the project's data and templates live, and loading them once."""
+
+from __future__ import annotations
+
+import functools
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SCHEMAS = ROOT / "schemas"
+TEMPLATES = ROOT / "templates"
+
+
+@functools.cache
+def data_file(relative: str) -> Any:
+    """A YAML file under data/, parsed once (project-owned data: trusted, plain safe_load)."""
+    with open(DATA / relative, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@functools.cache
+def schema(name: str) -> dict[str, Any]:
+    """A JSON Schema under schemas/, numbers as Decimal so `multipleOf` is exact."""
+    with open(SCHEMAS / name, encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle, parse_float=Decimal)
+    return loaded

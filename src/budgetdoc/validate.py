@@ -1,0 +1,149 @@
+"""Schema validation with messages a finance officer can read.
+
+jsonschema's own messages print Python reprs; we build each message from the error's
+fields and name the place by the schema's Chinese titles (项目支出[2].金额).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from .diagnostics import Diagnostic, diagnostic
+from .resources import data_file, schema
+from .yamlload import PathKey, SourceMap
+
+_VALIDATOR: Draft202012Validator | None = None
+
+
+def _validator() -> Draft202012Validator:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        _VALIDATOR = Draft202012Validator(schema("department.schema.json"))
+    return _VALIDATOR
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if ref and ref.startswith("#/$defs/"):
+        target: dict[str, Any] = schema("department.schema.json")["$defs"][ref.split("/")[-1]]
+        return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _child(node: dict[str, Any], key: str | int) -> dict[str, Any] | None:
+    node = _resolve(node)
+    if isinstance(key, int):
+        items = node.get("items")
+        return _resolve(items) if isinstance(items, dict) else None
+    if key in node.get("properties", {}):
+        return _resolve(node["properties"][key])
+    import re
+
+    for pattern, sub in node.get("patternProperties", {}).items():
+        if re.search(pattern, key):
+            return _resolve(sub)
+    return None
+
+
+def chinese_path(path: PathKey) -> str:
+    """`("projects", 1, "general_budget")` → `项目支出[2].一般公共预算`."""
+    node: dict[str, Any] | None = schema("department.schema.json")
+    parts: list[str] = []
+    for key in path:
+        node = _child(node, key) if node is not None else None
+        if isinstance(key, int):
+            label = f"[{key + 1}]"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+            continue
+        title = node.get("title") if node else None
+        # Codes are keys: show the code itself, it is what the officer typed.
+        parts.append(key if (title is None or key.isdigit()) else str(title))
+    return ".".join(parts) or "文件"
+
+
+def _type_name(value: Any) -> str:
+    names: dict[str, str] = data_file("labels.yaml")["types"]
+    if isinstance(value, bool):
+        return names["boolean"]
+    if isinstance(value, int | Decimal):
+        return names["number"]
+    if isinstance(value, str):
+        return names["string"]
+    if isinstance(value, list):
+        return names["array"]
+    if isinstance(value, dict):
+        return names["object"]
+    return names["null"]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f") if abs(value) < Decimal("1e15") else format(value, "E")
+    return str(value)
+
+
+def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
+    path = tuple(error.absolute_path)
+    names: dict[str, str] = data_file("labels.yaml")["types"]
+    where = chinese_path(path)
+    location = source_map.locate(path, label=where)
+    kind = error.validator
+    if kind == "type":
+        expected = error.validator_value
+        expected_list = expected if isinstance(expected, list) else [expected]
+        return diagnostic("schema.type", location, path=where,
+                          expected="或".join(names[e] for e in expected_list),
+                          actual=_type_name(error.instance))
+    if kind == "required":
+        missing = str(error.message).split("'")[1]
+        node = schema("department.schema.json")
+        for key in path:
+            node = _child(node, key) or {}
+        title = _resolve(node).get("properties", {}).get(missing, {}).get("title", missing)
+        return diagnostic("schema.required", location, path=where, missing=title,
+                          missing_key=missing)
+    if kind == "additionalProperties":
+        allowed_keys = list(_resolve(error.schema).get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed_keys]
+        import re
+
+        patterns = list(error.schema.get("patternProperties", {}))
+        extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
+        key = extra[0] if extra else "?"
+        key_location = source_map.locate((*path, key), key=True, label=where)
+        allowed = "、".join(allowed_keys) if allowed_keys else data_file("labels.yaml")["codes_only"]
+        return diagnostic("schema.additional", key_location, path=where, key=key, allowed=allowed)
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        rule = "schema.minimum" if "inimum" in kind else "schema.maximum"
+        return diagnostic(rule, location, path=where, value=_fmt(error.instance),
+                          limit=_fmt(error.validator_value))
+    if kind == "multipleOf":
+        return diagnostic("schema.multiple_of", location, path=where, value=_fmt(error.instance))
+    if kind == "enum":
+        return diagnostic("schema.enum", location, path=where, value=_fmt(error.instance),
+                          allowed="、".join(str(v) for v in error.validator_value))
+    if kind == "pattern":
+        return diagnostic("schema.pattern", location, path=where, value=_fmt(error.instance),
+                          description=error.schema.get("description", error.validator_value))
+    if kind in ("minLength", "maxLength", "minItems", "maxItems"):
+        detail = data_file("labels.yaml")["lengths"][kind].format(limit=error.validator_value)
+        return diagnostic("schema.length", location, path=where, detail=detail)
+    if kind == "anyOf":
+        inner = best_match(error.context) if error.context else None
+        detail = _message(inner, source_map).message if inner else ""
+        return diagnostic("schema.any_of", location, path=where, detail=detail.rstrip("。"))
+    return diagnostic("schema.other", location, path=where, validator=kind)
+
+
+def validate(data: Any, source_map: SourceMap) -> list[Diagnostic]:
+    """All schema violations, as diagnostics sorted by position."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    found = [_message(error, source_map) for error in errors]
+    return sorted(found, key=lambda d: (d.location.line or 0, d.location.column or 0))

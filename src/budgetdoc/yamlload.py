@@ -1,0 +1,167 @@
+"""Load a department file: YAML with the position of every value kept.
+
+PyYAML silently keeps the last of two duplicated keys and loads decimals as binary floats;
+both are wrong here. We compose the node tree ourselves and build plain Python values:
+decimals as Decimal, dates as ISO strings, and a map from each value's path to its
+position. Aliases are allowed but the expanded size is bounded (no "billion laughs").
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Location, diagnostic
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Positions (1-based line, column) of values and of mapping keys, by path."""
+
+    file: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, key: bool = False, label: str = "") -> Location:
+        """The position of `path`, or of its nearest recorded ancestor."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe and probe not in table and probe not in self.values:
+            probe = probe[:-1]
+        line, column = table.get(probe) or self.values.get(probe) or (None, None)
+        return Location(self.file, line, column, label)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, source_map: SourceMap) -> None:
+        self.map = source_map
+        self.nodes = 0
+        self.diagnostics: list[Diagnostic] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or len(path) > MAX_DEPTH:
+            raise _TooLarge
+        mark = node.start_mark
+        self.map.values.setdefault(path, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._report("yaml.merge_key", key_node)
+                continue
+            key = self._key(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first_seen:
+                self._report("yaml.duplicate_key", key_node, key=key, first=first_seen[key])
+                continue
+            first_seen[key] = line
+            child = (*path, key)
+            self.map.keys[child] = (line, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _key(self, node: yaml.Node) -> str:
+        if isinstance(node, yaml.ScalarNode):
+            value = self._constructor.construct_object(node)
+            # Codes are keys: 30101 and "30101" mean the same; true/false/null are not codes.
+            if isinstance(value, bool) or value is None:
+                return node.value
+            return str(value) if not isinstance(value, str) else value
+        self._report("yaml.complex_key", node)
+        return f"<{node.start_mark.line + 1}:{node.start_mark.column + 1}>"
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        if node.tag == "tag:yaml.org,2002:float":
+            text = node.value.replace("_", "")
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite():
+                self._report("yaml.bad_number", node, value=node.value)
+                return node.value
+            return number
+        value = self._constructor.construct_object(node)
+        if isinstance(value, datetime.datetime | datetime.date):
+            return value.isoformat()
+        if isinstance(value, bytes):
+            return node.value
+        return value
+
+    def _report(self, rule: str, node: yaml.Node, **fields: Any) -> None:
+        mark = node.start_mark
+        where = Location(self.map.file, mark.line + 1, mark.column + 1)
+        self.diagnostics.append(diagnostic(rule, where, **fields))
+
+
+def load_text(text: str, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
+    """Parse YAML text; returns (data or None, source map, diagnostics)."""
+    source_map = SourceMap(file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = (error.problem or error.context or "").strip()
+        return None, source_map, [diagnostic("yaml.syntax", where, problem=problem)]
+    except yaml.YAMLError as error:
+        return None, source_map, [diagnostic("yaml.syntax", Location(file), problem=str(error))]
+    if node is None:
+        return None, source_map, [diagnostic("input.empty", Location(file))]
+    builder = _Builder(source_map)
+    try:
+        data = builder.build(node, ())
+    except _TooLarge:
+        return None, source_map, [diagnostic("yaml.too_large", Location(file, 1, 1),
+                                             limit=MAX_NODES)]
+    except RecursionError:
+        return None, source_map, [diagnostic("yaml.too_large", Location(file, 1, 1),
+                                             limit=MAX_NODES)]
+    return data, source_map, builder.diagnostics
+
+
+def load_file(path: Path) -> tuple[Any, SourceMap, list[Diagnostic]]:
+    """Read and parse a department file, reporting unreadable, oversized or non-UTF-8 input."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, SourceMap(name), [diagnostic("input.too_large", Location(name),
+                                                      size=size, limit=MAX_BYTES)]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, SourceMap(name), [diagnostic("input.unreadable", Location(name),
+                                                  reason=error.strerror or str(error))]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, SourceMap(name), [diagnostic("input.encoding", Location(name, line, column))]
+    return load_text(text, name)
