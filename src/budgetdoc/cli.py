@@ -73,7 +73,7 @@ def format_text(diagnostics: list[Diagnostic]) -> str:
     for d in diagnostics:
         loc = d.location
         head = f"{loc}: {d.severity.label} [{d.rule}]"
-        if loc.path:
+        if loc.path and loc.path not in d.message:
             head += f" {loc.path}："
         out.append(f"{head} {d.message}")
         if loc.line:

@@ -9,20 +9,34 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import re
+from decimal import InvalidOperation
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema import _keywords as keywords
 from jsonschema.exceptions import ValidationError, best_match
 
 from .diagnostics import Diagnostic, diagnostic
 from .resources import data_file, schema
 from .yamlload import PathKey, SourceMap
 
-_VALIDATOR: Draft202012Validator | None = None
+_VALIDATOR: Any = None
 
 
-def _validator() -> Draft202012Validator:
+def _multiple_of(validator: Any, divisor: Any, instance: Any, node: Any) -> Any:
+    """jsonschema's multipleOf, safe for huge decimals (1E+308 % 0.01 cannot be computed:
+    such a value is left to `maximum`, which reports it)."""
+    try:
+        yield from keywords.multipleOf(validator, divisor, instance, node)
+    except InvalidOperation:
+        return
+
+
+def _validator() -> Any:
     global _VALIDATOR
     if _VALIDATOR is None:
-        _VALIDATOR = Draft202012Validator(schema("department.schema.json"))
+        checker = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
+        _VALIDATOR = checker(schema("department.schema.json"))
     return _VALIDATOR
 
 
@@ -41,8 +55,6 @@ def _child(node: dict[str, Any], key: str | int) -> dict[str, Any] | None:
         return _resolve(items) if isinstance(items, dict) else None
     if key in node.get("properties", {}):
         return _resolve(node["properties"][key])
-    import re
-
     for pattern, sub in node.get("patternProperties", {}).items():
         if re.search(pattern, key):
             return _resolve(sub)
@@ -112,8 +124,6 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
     if kind == "additionalProperties":
         allowed_keys = list(_resolve(error.schema).get("properties", {}))
         extra = [k for k in error.instance if k not in allowed_keys]
-        import re
-
         patterns = list(error.schema.get("patternProperties", {}))
         extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         key = extra[0] if extra else "?"

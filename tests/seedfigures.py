@@ -1,0 +1,49 @@
+"""Compare the figures a seed prints (hand-transcribed fixtures) with those of our document."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+FIXTURES = Path(__file__).parent / "fixtures" / "seed_figures"
+
+# seed id → example folder
+EXAMPLES = {
+    "000": "changji-finance-office",
+    "001": "changji-finance-bureau",
+    "003": "changji-aid-office",
+    "004": "changji-beijing-office",
+}
+
+
+def expected(seed: str) -> dict[str, object]:
+    return yaml.safe_load((FIXTURES / f"{seed}.yaml").read_text("utf-8"))
+
+
+def normal(text: str) -> str:
+    return text.replace(",", "").strip()
+
+
+def table_figures(table: dict) -> Counter[str]:
+    """Every non-empty amount printed in a dumped table's body."""
+    found: Counter[str] = Counter()
+    for row in table["rows"]:
+        for cell in row["cells"]:
+            value = normal(cell)
+            if value and value.replace(".", "", 1).isdigit() and "." in value:
+                found[value] += 1
+    return found
+
+
+def missing(want: list[str], have: Counter[str]) -> list[str]:
+    """Figures of `want` (a multiset) that `have` lacks."""
+    pool = Counter(have)
+    lost = []
+    for figure in map(normal, want):
+        if pool[figure] > 0:
+            pool[figure] -= 1
+        else:
+            lost.append(figure)
+    return lost

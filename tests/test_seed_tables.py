@@ -1,0 +1,86 @@
+"""The four seed budgets: every figure printed in their eleven tables, reproduced.
+
+Expected figures are transcribed by hand from the seed text (tests/fixtures/seed_figures),
+never produced by this code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from seedfigures import EXAMPLES, expected, missing, table_figures
+
+from budgetdoc import pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _document(folder: str) -> dict:
+    result = pipeline.run(ROOT / "examples" / "departments" / folder / "2024.yaml")
+    assert result.document is not None, [d.message for d in result.diagnostics]
+    return result.document.to_json()
+
+
+def _tables(document: dict) -> dict[str, dict]:
+    return {str(block["number"]): block for part in document["parts"]
+            for block in part["blocks"] if block.get("type") == "table"}
+
+
+@pytest.mark.parametrize("seed", sorted(EXAMPLES))
+def test_part2_figures_reproduced(seed: str) -> None:
+    tables = _tables(_document(EXAMPLES[seed]))
+    want = expected(seed)["part2"]
+    total = sum(len(figures or []) for figures in want.values())
+    lost = {n: missing(figures or [], table_figures(tables[n])) for n, figures in want.items()}
+    lost_count = sum(len(v) for v in lost.values())
+    assert total > 150  # the fixture really holds the seed's tables
+    assert (total - lost_count) / total >= 0.98, {n: v for n, v in lost.items() if v}
+
+
+@pytest.mark.parametrize("seed", sorted(EXAMPLES))
+def test_no_figure_the_seed_does_not_print(seed: str) -> None:
+    tables = _tables(_document(EXAMPLES[seed]))
+    for number, figures in expected(seed)["part2"].items():
+        have = table_figures(tables[number])
+        ours = [figure for figure, count in have.items() for _ in range(count)]
+        assert missing(ours, __import__("collections").Counter(figures or [])) == [], number
+
+
+@pytest.mark.parametrize("seed", sorted(EXAMPLES))
+def test_examples_check_clean_but_for_declared_rounding(seed: str) -> None:
+    result = pipeline.run(ROOT / "examples" / "departments" / EXAMPLES[seed] / "2024.yaml")
+    assert result.ok, [f"{d.location} {d.message}" for d in result.diagnostics]
+    assert {d.rule for d in result.diagnostics} <= {"balance.rounding"}
+
+
+def test_empty_tables_carry_the_seed_sentence() -> None:
+    tables = _tables(_document(EXAMPLES["004"]))
+    assert tables["8"]["rows"] == []
+    assert tables["8"]["empty_note"] == (
+        "昌吉回族自治州人民政府驻北京联络处 2024 年没有使用政府性基金预算拨款安排的支出，"
+        "政府性基金预算支出情况表为空表。")
+    assert tables["11"]["empty_note"].endswith("上年结转结余情况明细表为空表。")
+    assert "empty_note" not in tables["7"]
+
+
+def test_part_headings_and_closing() -> None:
+    document = _document(EXAMPLES["004"])
+    assert [p["heading"] for p in document["parts"]] == [
+        "第一部分 2024 年昌吉回族自治州人民政府驻北京联络处部门概况",
+        "第二部分 2024 年部门预算公开表",
+        "第三部分 2024 年部门预算情况说明",
+        "第四部分 名词解释",
+    ]
+    assert document["closing"] == ["昌吉回族自治州人民政府驻北京联络处", "2024年2月23日"]
+
+
+def test_table_7_rows_as_the_seed_prints_them() -> None:
+    table = _tables(_document(EXAMPLES["004"]))["7"]
+    assert [row["cells"][:6] for row in table["rows"]] == [
+        ["", "", "", "总计", "", "72.00"],
+        ["", "", "", "昌吉回族自治州人民政府驻北京联络处", "", "72.00"],
+        ["201", "", "", "一般公共服务支出", "", "72.00"],
+        ["201", "03", "", "政府办公厅（室）及相关机构事务", "", "72.00"],
+        ["201", "03", "02", "一般行政管理事务", "机构运行补助经费", "72.00"],
+    ]
