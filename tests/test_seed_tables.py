@@ -51,7 +51,9 @@ def test_no_figure_the_seed_does_not_print(seed: str) -> None:
 def test_examples_check_clean_but_for_declared_rounding(seed: str) -> None:
     result = pipeline.run(ROOT / "examples" / "departments" / EXAMPLES[seed] / "2024.yaml")
     assert result.ok, [f"{d.location} {d.message}" for d in result.diagnostics]
-    assert {d.rule for d in result.diagnostics} <= {"balance.rounding"}
+    # 尾差 only: declared printed totals, and the sums they leave 0.01 off their parts.
+    assert {d.rule for d in result.diagnostics} <= {"balance.rounding",
+                                                    "balance.subtotal_rounding"}
 
 
 def test_empty_tables_carry_the_seed_sentence() -> None:

@@ -215,11 +215,16 @@ def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[
     out: list[Diagnostic] = []
     for comparison in found:
         if not comparison.required:
-            if comparison.prior is None and comparison.current == 0 and _entered(dept, comparison):
+            if _entered(dept, comparison):
                 out.append(diagnostic("changes.unused", dept.locate(comparison.path, key=True),
                                       item=comparison.label))
             continue
         where = dept.locate(comparison.path, key=True)
+        if comparison.prior_in_file is not None and comparison.prior is not None:
+            shown = str if comparison.count else fmt_amount
+            out.append(diagnostic("changes.prior_mismatch", where, item=comparison.label,
+                                  given=shown(comparison.prior),
+                                  derived=shown(comparison.prior_in_file)))
         if comparison.prior is None:
             if comparison.id == "sangong.total":
                 continue  # reported on its items
@@ -227,7 +232,8 @@ def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[
                                   prior_file=prior_file))
             continue
         diff = comparison.current - comparison.prior
-        if diff and not (comparison.reason or "").strip() and not comparison.count:
+        if (diff and not (comparison.reason or "").strip() and not comparison.count
+                and not comparison.reason_optional):
             labels = dept.profile.tables.get("direction", {"up": "增加", "down": "减少"})
             shown = str(abs(diff)) if comparison.count else fmt_amount(abs(diff)) + " 万元"
             out.append(diagnostic("changes.missing_reason", where, item=comparison.label,

@@ -7,7 +7,7 @@ one (computed by the same code).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,8 @@ class Comparison:
     when: str
     path: PathKey  # where its prior/reason live under `changes`
     count: bool = False  # a head count, not money
+    prior_in_file: Decimal | None = None  # last year's file's figure, where it differs
+    reason_optional: bool = False
 
     @property
     def required(self) -> bool:
@@ -97,12 +99,15 @@ def comparisons(dept: Department, prior_year: dict[str, Decimal] | None) -> list
         path: PathKey = ("changes", *cid.split("."))
         entry = _change_entry(dept.data, path)
         prior: Decimal | None = None
+        from_file = prior_year.get(cid) if prior_year is not None else None
         if "prior" in entry:
             prior = D(entry["prior"]) if is_count else to_wan(D(entry["prior"]), unit)
-        elif prior_year is not None and cid in prior_year:
-            prior = prior_year[cid]
+        else:
+            prior = from_file
+        conflict = from_file if from_file is not None and from_file != prior else None
         found[cid] = Comparison(cid, label, value, prior, entry.get("reason"),
-                                spec.get("when", "either"), path, is_count)
+                                spec.get("when", "either"), path, is_count, conflict,
+                                bool(spec.get("reason_optional")))
     for cid, spec in specs.items():
         parts = spec.get("derived_prior")
         if parts and cid in found and found[cid].prior is None:
@@ -110,6 +115,5 @@ def comparisons(dept: Department, prior_year: dict[str, Decimal] | None) -> list
             if priors and all(p is not None for p in priors):
                 old = found[cid]
                 total = sum((p for p in priors if p is not None), ZERO)
-                found[cid] = Comparison(old.id, old.label, old.current, total, old.reason,
-                                        old.when, old.path, old.count)
+                found[cid] = replace(old, prior=total)
     return list(found.values())

@@ -1,0 +1,202 @@
+"""Each rule: the smallest input that triggers it, and the same input fixed, which must not."""
+
+from __future__ import annotations
+
+from conftest import MINIMAL
+
+from budgetdoc import checks, pipeline
+from budgetdoc.document import Cell
+from budgetdoc.ledger import Figure
+
+
+def rules(path) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for d in pipeline.run(path).diagnostics:
+        found.setdefault(d.rule, []).append(d)
+    return found
+
+
+def test_minimal_is_clean(write) -> None:
+    assert rules(write(MINIMAL)) == {}
+
+
+def test_basic_by_economic_error_and_rounding(write) -> None:
+    found = rules(write(MINIMAL.replace('"30101": 60.00', '"30101": 70.00')))
+    [error] = found["crosstable.basic_by_economic"]
+    assert "110.00" in error.message and "100.00" in error.message
+    assert error.location.line == 15  # the first line of basic_economic
+    found = rules(write(MINIMAL.replace('"30101": 60.00', '"30101": 60.01')))
+    assert "crosstable.basic_by_economic_rounding" in found
+    assert "crosstable.basic_by_economic" not in found
+
+
+DEVIATION = "known_deviations:\n  - {table: 5, row: 总计, column: 2, printed: %s}\n"
+
+
+def test_declared_rounding_is_printed_and_warned(write) -> None:
+    path = write(MINIMAL + DEVIATION % "99.99")
+    result = pipeline.run(path)
+    found = [d.rule for d in result.diagnostics]
+    assert found.count("balance.rounding") == 1
+    # where the declared figure meets figures computed exactly, the sums are off by 0.01
+    assert set(found) == {"balance.rounding", "balance.subtotal_rounding",
+                          "crosstable.basic_by_economic_rounding"}
+    table5 = next(t for t in result.document.tables() if t.number == 5)
+    assert table5.rows[0].cells[5].display == "99.99"
+    # the same figure (all 一般公共预算 basic lines) in table 3 follows the declaration
+    table3 = next(t for t in result.document.tables() if t.number == 3)
+    assert table3.rows[0].cells[5].display == "99.99"
+
+
+def test_declared_rounding_too_large(write) -> None:
+    found = rules(write(MINIMAL + DEVIATION % "99.00"))
+    assert "balance.deviation_too_large" in found
+    assert "balance.rounding" not in found
+
+
+def test_declared_rounding_without_a_cell(write) -> None:
+    text = MINIMAL + "known_deviations:\n  - {table: 5, row: \"2129999\", column: 1, printed: 1}\n"
+    found = rules(write(text))
+    assert found["balance.deviation_no_cell"][0].location.line == len(MINIMAL.splitlines()) + 2
+
+
+def test_table_identity_broken_in_a_document() -> None:
+    # The checker verifies any table: break one printed figure and it says where.
+    from conftest import MINIMAL as text
+    import pathlib, tempfile
+    folder = pathlib.Path(tempfile.mkdtemp())
+    (folder / "2024.yaml").write_text(text, encoding="utf-8")
+    result = pipeline.run(folder / "2024.yaml")
+    table1 = next(t for t in result.document.tables() if t.number == 1)
+    total_row = table1.rows[-1]
+    cell = total_row.addresses[1][1][1]
+    wrong = Figure(cell.figure.value + 1, cell.figure.value + 1, cell.figure.key)
+    total_row.addresses[1][1][1] = Cell(figure=wrong)
+    found = {d.rule for d in checks.table_identities(result.department, table1)}
+    assert found == {"balance.subtotal", "balance.total"}
+
+
+def test_code_name_mismatch_is_an_error(write) -> None:
+    text = MINIMAL.replace('- function: "2010350"\n', '- function: "2010350"\n    name: 行政运行\n')
+    [error] = rules(write(text))["codes.name_mismatch"]
+    assert "事业运行" in error.message and error.location.line == 10
+    assert rules(write(MINIMAL.replace('- function: "2010350"\n',
+                                       '- function: "2010350"\n    name: 事业运行\n'))) == {}
+
+
+def test_unknown_code_with_a_name_is_a_warning(write) -> None:
+    text = MINIMAL.replace('- function: "2080505"\n',
+                           '- function: "2080599"\n    name: 其他行政事业单位养老支出\n')
+    text = text.replace('"2080505": {prior: 18.00, reason: 缴费基数提高}',
+                        '"2080599": {prior: 18.00, reason: 缴费基数提高}')
+    found = rules(write(text))
+    assert list(found) == ["codes.unknown"]
+    assert found["codes.unknown"][0].severity.name == "WARNING"
+
+
+def test_unknown_code_without_a_name_is_an_error(write) -> None:
+    found = rules(write(MINIMAL.replace('"2080505"\n', '"2080599"\n')))
+    assert "codes.no_name" in found
+
+
+def test_code_whose_kuan_is_unknown(write) -> None:
+    text = MINIMAL.replace('- function: "2080505"\n', '- function: "2089901"\n    name: 某项\n')
+    assert "codes.unknown" in rules(write(text))
+
+
+def test_project_economic_split(write) -> None:
+    found = rules(write(MINIMAL.replace('economic: {"302": 50.00}', 'economic: {"302": 40.00}')))
+    assert "model.economic_mismatch" in found
+    found = rules(write(MINIMAL.replace('    economic: {"302": 50.00}\n', "")))
+    assert "model.economic_missing" in found
+
+
+def test_duplicate_function_and_project(write) -> None:
+    text = MINIMAL.replace('  - function: "2080505"\n    general_budget: 20.00\n',
+                           '  - function: "2010350"\n    general_budget: 20.00\n')
+    [dup] = rules(write(text))["model.duplicate_function"]
+    assert "第 10 行" in dup.message
+    text = MINIMAL.replace("sangong:", "  - {name: 业务经费, function: \"2010302\", "
+                                       "unit_other: 5.00}\nsangong:", 1)
+    assert "model.duplicate_project" in rules(write(text))
+
+
+def test_project_without_money(write) -> None:
+    text = MINIMAL.replace("sangong:", "  - {name: 空项目, function: \"2010302\"}\nsangong:", 1)
+    assert "model.project_no_money" in rules(write(text))
+
+
+def test_fund_basic_must_be_split(write) -> None:
+    text = MINIMAL.replace('    general_budget: 20.00\n', '    general_budget: 20.00\n'
+                                                          '    fund_budget: 3.00\n')
+    assert "model.fund_basic_unsplit" in rules(write(text))
+    text = MINIMAL.replace('    general_budget: 20.00\n', '    general_budget: 20.00\n'
+                                                          '    personnel: {fund_budget: 3.00}\n')
+    assert "model.fund_basic_unsplit" not in rules(write(text))
+
+
+def test_sangong_against_economic_lines(write) -> None:
+    found = rules(write(MINIMAL.replace("reception: 1.00\n", "reception: 2.00\n")))
+    [warning] = found["crosstable.sangong_economic"]
+    assert "公务接待费" in warning.message and "30217" in warning.message
+
+
+def test_operating_costs_against_table_6(write) -> None:
+    assert "crosstable.operating_costs" in rules(write(MINIMAL + "operating_costs: 30.00\n"))
+    assert rules(write(MINIMAL + "operating_costs: 20.00\n")) == {}
+
+
+def test_staff_counts(write) -> None:
+    assert "staff.actual_mismatch" in rules(write(MINIMAL.replace("actual: 6", "actual: 7")))
+
+
+def test_missing_prior_and_reason(write) -> None:
+    found = rules(write(MINIMAL.replace("    general_budget: {prior: 140.00, reason: 人员增加}\n",
+                                        "")))
+    assert [d.location.line for d in found["changes.missing_prior"]]
+    found = rules(write(MINIMAL.replace("basic: {prior: 90.00, reason: 人员增加}",
+                                        "basic: {prior: 90.00}", 1)))
+    [missing] = found["changes.missing_reason"]
+    assert "增加 10.00 万元" in missing.message
+
+
+def test_unused_change_entry(write) -> None:
+    text = MINIMAL.replace('"2010302": {prior: 50.00}', '"2010302": {prior: 50.00}\n'
+                                                        '      "2010399": {prior: 0}')
+    assert "changes.unused" in rules(write(text))
+
+
+# 2023: basic 72 + 18 = 90 (economic 50 + 20 + 15 + 1 + 4 = 90), project 50, in service 4.
+LAST_YEAR = (MINIMAL.replace("year: 2024", "year: 2023")
+             .replace("general_budget: 80.00", "general_budget: 72.00")
+             .replace("general_budget: 20.00", "general_budget: 18.00")
+             .replace('"30101": 60.00', '"30101": 50.00')
+             .replace("actual: 6, in_service: 5", "actual: 5, in_service: 4"))
+
+
+def test_last_years_file_supplies_the_priors(write) -> None:
+    assert pipeline.run(write(LAST_YEAR, "2023.yaml")).ok
+    without_priors = MINIMAL.replace("{prior: 140.00, reason: 人员增加}", "{reason: 人员增加}")
+    without_priors = without_priors.replace('"2010350": {prior: 72.00, reason: 人员增加}',
+                                            '"2010350": {reason: 人员增加}')
+    path = write(without_priors)
+    result = pipeline.run(path)
+    assert result.ok, [d.message for d in result.diagnostics]
+    priors = {c.id: c.prior for c in result.comparisons}
+    assert str(priors["income.general_budget"]) == "140.00"
+    assert str(priors["general_budget.functions.2010350"]) == "72.00"
+
+
+def test_prior_that_contradicts_last_years_file(write) -> None:
+    write(LAST_YEAR, "2023.yaml")
+    path = write(MINIMAL.replace('"2010350": {prior: 72.00', '"2010350": {prior: 70.00'))
+    found = rules(path)
+    [warning] = found["changes.prior_mismatch"]
+    assert "70.00" in warning.message and "72.00" in warning.message
+
+
+def test_broken_last_year_file(write) -> None:
+    write("meta: [", "2023.yaml")
+    path = write(MINIMAL.replace("{prior: 140.00, reason: 人员增加}", "{reason: 人员增加}"))
+    found = rules(path)
+    assert "changes.prior_file" in found
