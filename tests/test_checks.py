@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import MINIMAL
-
 from budgetdoc import checks, pipeline
 from budgetdoc.document import Cell
 from budgetdoc.ledger import Figure
+from conftest import MINIMAL
 
 
 def rules(path) -> dict[str, list]:
@@ -62,8 +61,10 @@ def test_declared_rounding_without_a_cell(write) -> None:
 
 def test_table_identity_broken_in_a_document() -> None:
     # The checker verifies any table: break one printed figure and it says where.
+    import pathlib
+    import tempfile
+
     from conftest import MINIMAL as text
-    import pathlib, tempfile
     folder = pathlib.Path(tempfile.mkdtemp())
     (folder / "2024.yaml").write_text(text, encoding="utf-8")
     result = pipeline.run(folder / "2024.yaml")
@@ -157,7 +158,7 @@ def test_missing_prior_and_reason(write) -> None:
     found = rules(write(MINIMAL.replace("basic: {prior: 90.00, reason: 人员增加}",
                                         "basic: {prior: 90.00}", 1)))
     [missing] = found["changes.missing_reason"]
-    assert "增加 10.00 万元" in missing.message
+    assert "增加 10.00 万元" in missing.message, missing.message
 
 
 def test_unused_change_entry(write) -> None:

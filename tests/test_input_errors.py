@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import MINIMAL
 
 from budgetdoc.cli import main
+from conftest import MINIMAL
 
 
 def _check(path, capsys) -> tuple[int, str]:
@@ -63,7 +63,8 @@ def test_three_decimals(write, capsys) -> None:
 
 
 def test_unknown_key_points_at_the_key(write, capsys) -> None:
-    text = MINIMAL.replace("    function: \"2010302\"\n", "    function: \"2010302\"\n    fundng: 3\n")
+    line = '    function: "2010302"\n'
+    text = MINIMAL.replace(line, line + "    fundng: 3\n")
     path = write(text)
     status, out = _check(path, capsys)
     assert status == 1
@@ -96,7 +97,8 @@ def test_empty_file(tmp_path, capsys, content: bytes) -> None:
 
 def test_not_utf8(tmp_path, capsys) -> None:
     path = tmp_path / "2024.yaml"
-    path.write_bytes(MINIMAL.replace("测试局", "X").encode("utf-8").replace(b"X", "测试局".encode("gbk")))
+    gbk = "测试局".encode("gbk")
+    path.write_bytes(MINIMAL.replace("测试局", "X").encode("utf-8").replace(b"X", gbk))
     status, out = _check(path, capsys)
     assert status == 1
     assert _located(out, path, 2, 15) and "UTF-8" in out

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from seedfigures import EXAMPLES, expected, missing, table_figures
 
 from budgetdoc import pipeline
+from seedfigures import EXAMPLES, expected, missing, table_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 

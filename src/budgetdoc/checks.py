@@ -15,6 +15,7 @@ from .figures import Comparison, operating_costs
 from .ledger import ECONOMIC, FUNCTION, SANGONG, Figure, Filter
 from .model import Department
 from .numbers import D, fmt_amount, round_cent
+from .resources import data_file
 from .yamlload import PathKey
 
 Overrides = dict[frozenset[PathKey], Decimal]
@@ -234,10 +235,10 @@ def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[
         diff = comparison.current - comparison.prior
         if (diff and not (comparison.reason or "").strip() and not comparison.count
                 and not comparison.reason_optional):
-            labels = dept.profile.tables.get("direction", {"up": "增加", "down": "减少"})
-            shown = str(abs(diff)) if comparison.count else fmt_amount(abs(diff)) + " 万元"
+            labels = data_file("labels.yaml")["direction"]
             out.append(diagnostic("changes.missing_reason", where, item=comparison.label,
-                                  direction=labels["up" if diff > 0 else "down"], diff=shown))
+                                  direction=labels["up" if diff > 0 else "down"],
+                                  diff=fmt_amount(abs(diff))))
     return out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pipeline
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 from .resources import data_file
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WARNINGS, EXIT_INTERNAL = 0, 1, 2, 3, 70
@@ -74,7 +74,7 @@ def format_text(diagnostics: list[Diagnostic]) -> str:
         loc = d.location
         head = f"{loc}: {d.severity.label} [{d.rule}]"
         if loc.path and loc.path not in d.message:
-            head += f" {loc.path}："
+            head += f" {loc.path}{data_file('labels.yaml')['path_suffix']}"
         out.append(f"{head} {d.message}")
         if loc.line:
             if loc.file not in sources:
@@ -87,7 +87,7 @@ def format_text(diagnostics: list[Diagnostic]) -> str:
                 text = lines[loc.line - 1]
                 out.append(f"    {text}")
                 if loc.column:
-                    pad = "".join("　" if ord(ch) > 0x2E7F else " "
+                    pad = "".join("\u3000" if ord(ch) > 0x2E7F else " "
                                   for ch in text[: loc.column - 1])
                     out.append(f"    {pad}^")
         out.append(f"    → {d.remedy}")

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, diagnostic
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Ledger, Line
 from .numbers import ZERO, D, fmt_amount, to_wan
 from .profile import Profile
+from .resources import data_file
 from .validate import chinese_path
 from .yamlload import PathKey, SourceMap
 
@@ -161,10 +162,7 @@ class _Builder:
                                        source, item=item))
 
     def _kind_label(self, kind: str) -> str:
-        labels: dict[str, str] = {"function": "功能分类", "economic": "经济分类"}
-        from .resources import data_file
-
-        return str(data_file("labels.yaml").get("code_kinds", labels)[kind])
+        return str(data_file("labels.yaml")["code_kinds"][kind])
 
     def _function_code(self, code: str, given: str | None, path: PathKey) -> None:
         known = self.code_list.name(codelists.FUNCTION, code)

@@ -30,7 +30,9 @@ def round_cent(value: Decimal) -> Decimal:
 
 def to_wan(amount: Decimal, unit: str) -> Decimal:
     """Convert an entered amount to 万元, exactly (no rounding)."""
-    return amount / WAN if unit == "元" else amount
+    from .resources import data_file
+
+    return amount / WAN if unit == data_file("labels.yaml")["yuan"] else amount
 
 
 def fmt_amount(value: Decimal, *, separators: bool = True) -> str:

@@ -18,7 +18,7 @@ from .figures import Comparison
 from .model import Department
 from .profile import available, load
 from .resources import data_file
-from .validate import validate
+from .validate import chinese_path, validate
 from .yamlload import load_file
 
 
@@ -55,8 +55,9 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
     profile_name = data["meta"].get("profile", "default")
     if profile_name not in available():
         result.diagnostics.append(diagnostic(
-            "schema.enum", source_map.locate(("meta", "profile")), path="基本信息.地区格式",
-            value=profile_name, allowed="、".join(available())))
+            "schema.enum", source_map.locate(("meta", "profile")),
+            path=chinese_path(("meta", "profile")), value=profile_name,
+            allowed=data_file("labels.yaml")["list_separator"].join(available())))
         return result
     department, found = model.build(data, source_map, load(profile_name))
     result.diagnostics += found

@@ -15,6 +15,7 @@ from jinja2 import Environment, StrictUndefined
 from .document import Cell, HeaderCell, Row, Table
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Filter
 from .model import Department
+from .resources import data_file
 
 _TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 
@@ -40,6 +41,7 @@ class _Context:
         self.spec = spec
         self.profile = department.profile
         self.columns = [self.profile.selector(c, dimension) for c in spec.get("columns", [])]
+        self.total_label: str = self.profile.tables["total_label"]
 
     def figures(self, narrow: Callable[[Filter], Filter]) -> dict[int, Cell]:
         return {i + 1: Cell(figure=self.dept.ledger.total(narrow(sel)))
@@ -62,7 +64,8 @@ def _tree(ctx: _Context, attribute: str, levels: list[tuple[int, str]],
           name: Callable[[str], str], lead: list[str]) -> list[Row]:
     """Rows 总计, then every level of the code tree that has money in some column."""
     leaves = ctx.codes(attribute)
-    rows = [ctx.row([*lead, "总计"], "total", ("总计",), lambda s: s, None)]
+    total = ctx.total_label
+    rows = [ctx.row([*lead, total], "total", (total,), lambda s: s, None)]
     parents: dict[int, int] = {}
     seen: set[str] = set()
     for code in leaves:
@@ -91,7 +94,8 @@ def _economic_tree(ctx: _Context) -> list[Row]:
 
 def _project_tree(ctx: _Context) -> list[Row]:
     dept = ctx.dept
-    rows = [ctx.row(["", "", "", "总计", ""], "total", ("总计",), lambda s: s, None)]
+    total = ctx.total_label
+    rows = [ctx.row(["", "", "", total, ""], "total", (total,), lambda s: s, None)]
     rows.append(ctx.row(["", "", "", dept.name, ""], "department", (dept.name,),
                         lambda s: s, 0))
     lines = [ln for sel in ctx.columns for ln in dept.ledger.select(sel) if ln.amount]
@@ -130,7 +134,8 @@ def _fixed_rows(ctx: _Context) -> list[Row]:
 
 def _carryover_items(ctx: _Context) -> list[Row]:
     dept = ctx.dept
-    rows = [ctx.row(["总计"], "total", ("总计",), lambda s: s, None),
+    total = ctx.total_label
+    rows = [ctx.row([total], "total", (total,), lambda s: s, None),
             ctx.row([dept.name], "department", (dept.name,), lambda s: s, 0)]
     for i, entry in enumerate(dept.data.get("carryover") or []):
         rows.append(ctx.row([entry["name"]], "item", (entry["name"],),
@@ -177,7 +182,7 @@ def _balance(ctx: _Context) -> list[Row]:
 
 def _bare(label: str) -> str:
     """`1、一般公共预算拨款` → `一般公共预算拨款`; `其中：一般财力` → `一般财力`."""
-    for mark in ("、", "：", "."):
+    for mark in data_file("labels.yaml")["label_marks"]:
         if mark in label:
             label = label.split(mark, 1)[1]
     return label
@@ -219,7 +224,7 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
     balance = (spec["left_total"]["label"], spec["right_total"]) if "left_total" in spec else None
     return Table(
         number=spec["number"],
-        caption=f"表 {spec['number']}",
+        caption=render_line(department.profile.tables["caption"], number=spec["number"]),
         title=spec["title"],
         department_line=render_line(lines["department_line"], **values),
         unit_line=render_line(lines["unit_line"], **values),

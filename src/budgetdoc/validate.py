@@ -6,11 +6,9 @@ fields and name the place by the schema's Chinese titles (项目支出[2].金额
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 import re
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema import _keywords as keywords
@@ -77,7 +75,7 @@ def chinese_path(path: PathKey) -> str:
         title = node.get("title") if node else None
         # Codes are keys: show the code itself, it is what the officer typed.
         parts.append(key if (title is None or key.isdigit()) else str(title))
-    return ".".join(parts) or "文件"
+    return ".".join(parts) or str(data_file("labels.yaml")["path_root"])
 
 
 def _type_name(value: Any) -> str:
@@ -111,7 +109,8 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
         expected = error.validator_value
         expected_list = expected if isinstance(expected, list) else [expected]
         return diagnostic("schema.type", location, path=where,
-                          expected="或".join(names[e] for e in expected_list),
+                          expected=data_file("labels.yaml")["alternatives"].join(
+                              names[e] for e in expected_list),
                           actual=_type_name(error.instance))
     if kind == "required":
         missing = str(error.message).split("'")[1]
@@ -128,7 +127,9 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
         extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         key = extra[0] if extra else "?"
         key_location = source_map.locate((*path, key), key=True, label=where)
-        allowed = "、".join(allowed_keys) if allowed_keys else data_file("labels.yaml")["codes_only"]
+        labels = data_file("labels.yaml")
+        allowed = (labels["list_separator"].join(allowed_keys) if allowed_keys
+                   else labels["codes_only"])
         return diagnostic("schema.additional", key_location, path=where, key=key, allowed=allowed)
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         rule = "schema.minimum" if "inimum" in kind else "schema.maximum"
@@ -138,7 +139,8 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
         return diagnostic("schema.multiple_of", location, path=where, value=_fmt(error.instance))
     if kind == "enum":
         return diagnostic("schema.enum", location, path=where, value=_fmt(error.instance),
-                          allowed="、".join(str(v) for v in error.validator_value))
+                          allowed=data_file("labels.yaml")["list_separator"].join(
+                              str(v) for v in error.validator_value))
     if kind == "pattern":
         return diagnostic("schema.pattern", location, path=where, value=_fmt(error.instance),
                           description=error.schema.get("description", error.validator_value))
@@ -148,7 +150,8 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
     if kind == "anyOf":
         inner = best_match(error.context) if error.context else None
         detail = _message(inner, source_map).message if inner else ""
-        return diagnostic("schema.any_of", location, path=where, detail=detail.rstrip("。"))
+        end = data_file("labels.yaml")["sentence_end"]
+        return diagnostic("schema.any_of", location, path=where, detail=detail.rstrip(end))
     return diagnostic("schema.other", location, path=where, validator=kind)
 
 
