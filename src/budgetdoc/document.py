@@ -31,10 +31,16 @@ class HeaderCell:
 
 @dataclass
 class Cell:
-    """A body cell: text (codes, names) or an amount (printed blank when zero)."""
+    """A body cell: text (codes, names) or an amount (printed blank when zero).
+
+    A cell spanning several columns or rows (performance tables) stands once, at its
+    top-left position; the positions it covers have no cell of their own (as in HTML).
+    """
 
     text: str = ""
     figure: Figure | None = None
+    colspan: int = 1
+    rowspan: int = 1
 
     @property
     def value(self) -> Decimal | None:
@@ -46,8 +52,19 @@ class Cell:
             return self.text
         return fmt_amount(self.figure.value) if self.figure.value else ""
 
-    def to_json(self) -> str:
-        return self.display
+    @property
+    def is_amount(self) -> bool:
+        return self.figure is not None
+
+    def to_json(self) -> str | dict[str, Any]:
+        if self.colspan == 1 and self.rowspan == 1:
+            return self.display
+        out: dict[str, Any] = {"text": self.display}
+        if self.colspan > 1:
+            out["colspan"] = self.colspan
+        if self.rowspan > 1:
+            out["rowspan"] = self.rowspan
+        return out
 
 
 @dataclass
@@ -65,15 +82,17 @@ class Row:
 
 @dataclass
 class Table:
-    number: int
-    caption: str  # 表 N
+    number: int  # 1–11 in 第二部分; 0 for the performance tables of 第三部分
+    caption: str  # 表 N, or "" where none is printed
     title: str
-    department_line: str
-    unit_line: str
-    orientation: str
-    header: list[list[HeaderCell]]
+    department_line: str  # 编制部门：…, or ""
+    unit_line: str  # 单位：万元, or ""
+    orientation: str  # portrait | landscape
+    header: list[list[HeaderCell]]  # repeated on every page; the last may be the ※ 1 2 3 row
     rows: list[Row]
     empty_note: str | None = None
+    subtitle: str = ""  # e.g. （2024 年） under a performance table's title
+    kind: str = "data"  # data: the amount tables; form: the performance tables
     # For checks: per side, which amount columns sum into which (printed column numbers),
     # and which labelled rows sum into which (fixed-row tables).
     column_sums: list[dict[int, list[int]]] = field(default_factory=list)
@@ -90,6 +109,8 @@ class Table:
             "department_line": self.department_line,
             "unit_line": self.unit_line,
             "orientation": self.orientation,
+            "kind": self.kind,
+            "subtitle": self.subtitle,
             "header": [[c.to_json() for c in row] for row in self.header],
             "rows": [r.to_json() for r in self.rows],
         }
@@ -100,6 +121,8 @@ class Table:
 
 @dataclass
 class Heading:
+    """level 1: a part (第一部分 …); 2: a section (一、…); 3: a subsection (（一）…)."""
+
     text: str
     level: int
 
@@ -109,6 +132,8 @@ class Heading:
 
 @dataclass
 class Paragraph:
+    """style: body (正文, first line indented two characters) or item (a list entry)."""
+
     text: str
     style: str = "body"
 
@@ -132,9 +157,11 @@ class Part:
 class Document:
     department: str
     year: int
-    title: str
+    title: str  # 2024 年部门预算公开 (the title page: department, then this)
     parts: list[Part]
-    closing: list[str] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)  # department name and date, at the end
+    toc_title: str = ""  # 目录
+    author: str = ""  # document metadata
 
     def tables(self) -> list[Table]:
         return [b for part in self.parts for b in part.blocks if isinstance(b, Table)]
@@ -144,6 +171,8 @@ class Document:
             "department": self.department,
             "year": self.year,
             "title": self.title,
+            "toc_title": self.toc_title,
+            "author": self.author,
             "parts": [p.to_json() for p in self.parts],
             "closing": self.closing,
         }

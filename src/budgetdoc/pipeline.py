@@ -113,6 +113,8 @@ def assemble(department: Department, built: list[tables.Table]) -> Document:
         title=tables.render_line(spec["title"], **values),
         parts=parts,
         closing=[tables.render_line(c, **values) for c in spec["closing"]],
+        toc_title=spec["toc_title"],
+        author=department.name,
     )
 
 
