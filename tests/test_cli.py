@@ -1,0 +1,113 @@
+"""The command line: formats, exit codes, and builds that never lose the last good output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import MINIMAL
+
+from budgetdoc.cli import main
+
+BROKEN = MINIMAL.replace('"30101": 60.00', '"30101": 70.00')  # table 6 ≠ table 5: an error
+# 三公 公务接待费 2.00 against 30217 of 1.00: a warning
+WARNED = MINIMAL.replace("reception: 1.00\n", "reception: 2.00\n").replace(
+    "reception: {prior: 1.00}", "reception: {prior: 2.00}")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_dump_prints_the_document_model(write, capsys) -> None:
+    status, out, _ = run(capsys, "dump", str(write(MINIMAL)))
+    assert status == 0
+    document = json.loads(out)
+    assert document["parts"][1]["heading"] == "第二部分 2024 年部门预算公开表"
+    table5 = document["parts"][1]["blocks"][4]
+    assert table5["caption"] == "表 5" and table5["rows"][0]["cells"][4:] == [
+        "150.00", "100.00", "50.00"]
+
+
+def test_dump_of_a_broken_file_says_why(write, capsys) -> None:
+    status, out, err = run(capsys, "dump", str(write("meta: [")))
+    assert status == 1 and out == "" and "yaml.syntax" in err
+
+
+def test_check_exit_status(write, capsys) -> None:
+    assert run(capsys, "check", str(write(MINIMAL)))[0] == 0
+    assert run(capsys, "check", str(write(WARNED)))[0] == 0
+    assert run(capsys, "check", "--strict", str(write(WARNED)))[0] == 3
+    assert run(capsys, "check", "--strict", str(write(BROKEN)))[0] == 1
+
+
+def test_check_json(write, capsys) -> None:
+    status, out, _ = run(capsys, "check", "--format", "json", str(write(BROKEN)))
+    [entry] = json.loads(out)
+    assert status == 1
+    assert entry["rule"] == "crosstable.basic_by_economic" and entry["severity"] == "error"
+    assert entry["line"] == 15 and entry["path"] == "一般公共预算基本支出经济分类"
+
+
+def test_check_csv_for_a_folder(write, capsys, tmp_path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "2024.yaml").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "b" / "2024.yaml").write_text(WARNED, encoding="utf-8")
+    status, out, _ = run(capsys, "check", "--format", "csv", str(tmp_path))
+    rows = list(csv.reader(io.StringIO(out)))
+    assert status == 1
+    assert rows[0][:5] == ["文件", "行", "列", "级别", "规则"]
+    assert {r[4] for r in rows[1:]} == {"crosstable.basic_by_economic",
+                                        "crosstable.sangong_economic"}
+
+
+def test_only_and_skip(write, capsys) -> None:
+    path = str(write(WARNED.replace('"30101": 60.00', '"30101": 70.00')))
+    status, out, _ = run(capsys, "check", "--format", "json",
+                         "--only", "crosstable.sangong_economic", path)
+    assert [e["rule"] for e in json.loads(out)] == ["crosstable.sangong_economic"] and status == 0
+    status, out, _ = run(capsys, "check", "--format", "json", "--skip", "crosstable", path)
+    assert json.loads(out) == [] and status == 0
+
+
+def test_text_report_has_excerpt_and_caret(write, capsys) -> None:
+    path = write(MINIMAL.replace("general_budget: 20.00", "general_budget: -20.00"))
+    _, out, _ = run(capsys, "check", str(path))
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "schema.minimum" in line)
+    assert lines[at + 1].strip() == "general_budget: -20.00"
+    assert lines[at + 2].index("^") == lines[at + 1].index("-")
+    assert lines[at + 3].strip().startswith("→")
+
+
+def test_no_files(tmp_path, capsys) -> None:
+    assert run(capsys, "check", str(tmp_path))[0] == 2
+
+
+def test_build_writes_and_a_failed_build_keeps_the_last_good_output(write, capsys,
+                                                                    tmp_path) -> None:
+    out_dir = tmp_path / "out"
+    path = write(MINIMAL)
+    status, out, _ = run(capsys, "build", str(path), "-o", str(out_dir))
+    assert status == 0
+    [built] = [p for p in out_dir.rglob("*") if p.is_file()]
+    assert built.parent == out_dir / "2024" / "测试局"
+    good = built.read_bytes()
+    path.write_text(BROKEN, encoding="utf-8")
+    status, _, err = run(capsys, "build", str(path), "-o", str(out_dir))
+    assert status == 1 and "原有输出保持不变" in err
+    assert built.read_bytes() == good
+    assert [p for p in out_dir.rglob("*") if p.is_file()] == [built]  # no partial file
+
+
+def test_department_name_cannot_escape_the_output_folder(write, capsys, tmp_path) -> None:
+    out_dir = tmp_path / "out"
+    hostile = MINIMAL.replace("department: 测试局", "department: ../../逃逸/局")
+    status, _, _ = run(capsys, "build", str(write(hostile)), "-o", str(out_dir))
+    assert status == 0
+    files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".yaml"]
+    assert files and all(out_dir in p.parents for p in files)
