@@ -6,9 +6,8 @@ import csv
 import io
 import json
 
-from conftest import MINIMAL
-
 from budgetdoc.cli import main
+from conftest import MINIMAL
 
 BROKEN = MINIMAL.replace('"30101": 60.00', '"30101": 70.00')  # table 6 ≠ table 5: an error
 # 三公 公务接待费 2.00 against 30217 of 1.00: a warning
@@ -92,7 +91,7 @@ def test_build_writes_and_a_failed_build_keeps_the_last_good_output(write, capsy
                                                                     tmp_path) -> None:
     out_dir = tmp_path / "out"
     path = write(MINIMAL)
-    status, out, _ = run(capsys, "build", str(path), "-o", str(out_dir))
+    status, _, _ = run(capsys, "build", str(path), "-o", str(out_dir))
     assert status == 0
     [built] = [p for p in out_dir.rglob("*") if p.is_file()]
     assert built.parent == out_dir / "2024" / "测试局"
