@@ -32,6 +32,9 @@ MINIMAL = textwrap.dedent("""\
         function: "2010302"
         general_budget: 50.00
         economic: {"302": 50.00}
+    class_purposes:
+      "201": 机关日常运转和业务工作
+      "208": 缴纳基本养老保险
     sangong:
       reception: 1.00
       vehicle_operation: 4.00

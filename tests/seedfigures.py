@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -47,3 +48,19 @@ def missing(want: list[str], have: Counter[str]) -> list[str]:
         else:
             lost.append(figure)
     return lost
+
+
+FIGURE = re.compile(r"\d[\d,]*\.\d+")
+
+
+def section_figures(document: dict) -> dict[str, Counter[str]]:
+    """Figures in the sentences of 第三部分, by section number (1–12); tables left out."""
+    found: dict[str, Counter[str]] = {}
+    section = 0
+    for block in document["parts"][2]["blocks"]:
+        if block["type"] == "heading" and block["level"] == 2:
+            section += 1
+            found[str(section)] = Counter()
+        if block["type"] in ("heading", "paragraph") and section:
+            found[str(section)].update(normal(f) for f in FIGURE.findall(block["text"]))
+    return found

@@ -117,13 +117,14 @@ def test_duplicate_function_and_project(write) -> None:
                            '  - function: "2010350"\n    general_budget: 20.00\n')
     [dup] = rules(write(text))["model.duplicate_function"]
     assert "第 10 行" in dup.message
-    text = MINIMAL.replace("sangong:", "  - {name: 业务经费, function: \"2010302\", "
-                                       "unit_other: 5.00}\nsangong:", 1)
+    text = MINIMAL.replace("class_purposes:", "  - {name: 业务经费, function: \"2010302\", "
+                                       "unit_other: 5.00}\nclass_purposes:", 1)
     assert "model.duplicate_project" in rules(write(text))
 
 
 def test_project_without_money(write) -> None:
-    text = MINIMAL.replace("sangong:", "  - {name: 空项目, function: \"2010302\"}\nsangong:", 1)
+    text = MINIMAL.replace("class_purposes:",
+                           "  - {name: 空项目, function: \"2010302\"}\nclass_purposes:", 1)
     assert "model.project_no_money" in rules(write(text))
 
 

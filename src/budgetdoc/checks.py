@@ -47,6 +47,8 @@ def resolve_deviations(dept: Department, tables: list[Table]) -> tuple[Overrides
     by_number = {t.number: t for t in tables}
     tolerance = dept.profile.tolerance_per_part
     for i, entry in enumerate(dept.data.get("known_deviations") or []):
+        if "table" not in entry:
+            continue  # a printed rate or share: see narrative.declared_figures
         path: PathKey = ("known_deviations", i)
         where = dept.locate(path)
         fields: dict[str, Any] = {"table": entry["table"], "row": entry["row"],

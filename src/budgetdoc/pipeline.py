@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, figures, model, tables
+from . import checks, figures, model, narrative, performance, tables
 from .diagnostics import Diagnostic, Location, Severity, diagnostic, has_errors
 from .document import Document, Part
 from .figures import Comparison
@@ -82,7 +82,10 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
             result.diagnostics.append(diagnostic("changes.prior_file", Location(str(path)),
                                                  prior_file=str(prior_path)))
     result.diagnostics += checks.changes(department, result.comparisons, prior_path.name)
-    result.document = assemble(department, built)
+    result.diagnostics += narrative.missing_purposes(department)
+    declared, found = narrative.declared_figures(department, result.comparisons)
+    result.diagnostics += found
+    result.document = assemble(department, built, result.comparisons, declared)
     return result
 
 
@@ -96,7 +99,8 @@ def _prior_year(path: Path) -> dict[str, Decimal] | None:
     return {cid: value for cid, (_, value, _) in figures.current_values(prior.department).items()}
 
 
-def assemble(department: Department, built: list[tables.Table]) -> Document:
+def assemble(department: Department, built: list[tables.Table],
+             comparisons: list[Comparison], declared: narrative.Declared) -> Document:
     spec = data_file(f"profiles/{department.profile.name}/document.yaml")
     published = department.data["meta"].get("published")
     values = {
@@ -106,7 +110,12 @@ def assemble(department: Department, built: list[tables.Table]) -> Document:
     }
     headings = [tables.render_line(h, **values) for h in spec["parts"]]
     parts = [Part(h) for h in headings]
+    prose = narrative.build(department, comparisons, built, performance.tables(department),
+                            declared)
+    parts[0].blocks.extend(prose["overview"])
     parts[1].blocks.extend(built)
+    parts[2].blocks.extend(prose["explanation"])
+    parts[3].blocks.extend(prose["glossary"])
     return Document(
         department=department.name,
         year=department.year,
