@@ -76,3 +76,12 @@ def write(tmp_path: Path):
         return path
 
     return _write
+
+
+def variant(edit) -> str:
+    """MINIMAL with `edit(data)` applied to a parsed copy, dumped back to YAML."""
+    import yaml
+
+    data = yaml.safe_load(MINIMAL)
+    edit(data)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

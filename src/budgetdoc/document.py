@@ -19,6 +19,7 @@ class HeaderCell:
     text: str
     colspan: int = 1
     rowspan: int = 1
+    blank_zero: bool = True  # the data tables leave a zero blank; forms print 0.00
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text}
@@ -41,6 +42,7 @@ class Cell:
     figure: Figure | None = None
     colspan: int = 1
     rowspan: int = 1
+    blank_zero: bool = True  # the data tables leave a zero blank; forms print 0.00
 
     @property
     def value(self) -> Decimal | None:
@@ -50,7 +52,9 @@ class Cell:
     def display(self) -> str:
         if self.figure is None:
             return self.text
-        return fmt_amount(self.figure.value) if self.figure.value else ""
+        if not self.figure.value and self.blank_zero:
+            return ""
+        return fmt_amount(self.figure.value)
 
     @property
     def is_amount(self) -> bool:

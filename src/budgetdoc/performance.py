@@ -41,7 +41,7 @@ def _indicator_rows(rows: list[list[Any]], merge_columns: int) -> list[Row]:
 
 
 def _amount(ledger: Ledger, selector: Filter) -> Cell:
-    return Cell(figure=ledger.total(selector), colspan=2)
+    return Cell(figure=ledger.total(selector), colspan=2, blank_zero=False)
 
 
 def _form(dept: Department, title: str, rows: list[Row], columns: int) -> Table:
@@ -92,10 +92,11 @@ def project_tables(dept: Department) -> list[Table]:
         lines = frozenset() if i is None else frozenset(
             ln.source for ln in dept.ledger.lines if ln.path[:2] == ("projects", i))
         project = Filter(project=data["project"], kinds=frozenset({"project"}))
-        total = Cell(figure=dept.ledger.total(project))
-        in_fiscal = Cell(figure=dept.ledger.total(project.narrow(sources=fiscal & lines)))
+        total = Cell(figure=dept.ledger.total(project), blank_zero=False)
+        in_fiscal = Cell(figure=dept.ledger.total(project.narrow(sources=fiscal & lines)),
+                         blank_zero=False)
         other = Cell(figure=dept.ledger.total(project.narrow(sources=lines - fiscal)),
-                     colspan=2)
+                     colspan=2, blank_zero=False)
         rows = [
             Row([Cell(labels["unit"], colspan=2), Cell(dept.name, colspan=7)], "form"),
             Row([Cell(labels["name"], colspan=2), Cell(data["project"], colspan=4),

@@ -1,0 +1,32 @@
+"""Golden text dumps of each example's whole document model.
+
+A change to a golden file is a change to what a department publishes: review the diff.
+Regenerate with BUDGETDOC_UPDATE_GOLDEN=1; without it the test fails and rewrites nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from budgetdoc import pipeline
+from model_dump import dump
+from seedfigures import EXAMPLES
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden" / "model"
+
+
+@pytest.mark.parametrize("folder", sorted(EXAMPLES.values()))
+def test_document_model_matches_golden(folder: str) -> None:
+    result = pipeline.run(ROOT / "examples" / "departments" / folder / "2024.yaml")
+    assert result.document is not None
+    text = dump(result.document.to_json())
+    golden = GOLDEN / f"{folder}.txt"
+    if os.environ.get("BUDGETDOC_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden}: run with BUDGETDOC_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8")
