@@ -6,6 +6,7 @@ never produced by this code.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_no_figure_the_seed_does_not_print(seed: str) -> None:
     for number, figures in expected(seed)["part2"].items():
         have = table_figures(tables[number])
         ours = [figure for figure, count in have.items() for _ in range(count)]
-        assert missing(ours, __import__("collections").Counter(figures or [])) == [], number
+        assert missing(ours, Counter(figures or [])) == [], number
 
 
 @pytest.mark.parametrize("seed", sorted(EXAMPLES))
@@ -87,3 +88,17 @@ def test_table_7_rows_as_the_seed_prints_them() -> None:
         ["201", "03", "", "政府办公厅（室）及相关机构事务", "", "72.00"],
         ["201", "03", "02", "一般行政管理事务", "机构运行补助经费", "72.00"],
     ]
+
+
+@pytest.mark.parametrize("seed", sorted(EXAMPLES))
+def test_part3_figures_reproduced(seed: str) -> None:
+    """≥ 97% of the amounts, shares and rates printed in 第三部分, section by section."""
+    from seedfigures import section_figures
+
+    have = section_figures(_document(EXAMPLES[seed]))
+    want = expected(seed)["part3"]
+    total = sum(len(figures or []) for figures in want.values())
+    lost = {n: missing(figures or [], have.get(n, Counter())) for n, figures in want.items()}
+    assert total > 100
+    assert (total - sum(len(v) for v in lost.values())) / total >= 0.97, {
+        n: v for n, v in lost.items() if v}
