@@ -66,6 +66,18 @@ def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> 
     return [d for d in kept if not wanted(d.rule, skip)]
 
 
+EXCERPT = 100  # characters of the offending line shown around the column
+
+
+def _window(text: str, column: int) -> tuple[str, int]:
+    """At most EXCERPT characters of a line around `column`, and the column within them."""
+    if len(text) <= EXCERPT:
+        return text, column
+    start = max(0, min(column - 1 - EXCERPT // 2, len(text) - EXCERPT))
+    marker = "…" if start else ""
+    return marker + text[start:start + EXCERPT] + "…", column - start + len(marker)
+
+
 def format_text(diagnostics: list[Diagnostic]) -> str:
     """Grouped by file, sorted by line: `file:line:col: 错误 [rule] message`, excerpt, caret."""
     out: list[str] = []
@@ -84,11 +96,11 @@ def format_text(diagnostics: list[Diagnostic]) -> str:
                     sources[loc.file] = []
             lines = sources[loc.file]
             if 0 < loc.line <= len(lines):
-                text = lines[loc.line - 1]
+                text, column = _window(lines[loc.line - 1], loc.column or 1)
                 out.append(f"    {text}")
                 if loc.column:
                     pad = "".join("\u3000" if ord(ch) > 0x2E7F else " "
-                                  for ch in text[: loc.column - 1])
+                                  for ch in text[: column - 1])
                     out.append(f"    {pad}^")
         out.append(f"    → {d.remedy}")
     return "\n".join(out)

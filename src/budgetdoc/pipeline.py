@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, figures, model, narrative, performance, tables
+from . import checks, figures, model, narrative, performance, rules, tables
 from .diagnostics import Diagnostic, Location, Severity, diagnostic, has_errors
 from .document import Document, Part
 from .figures import Comparison
@@ -53,7 +53,12 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
     if has_errors(found):
         return result
     profile_name = data["meta"].get("profile", "default")
-    if profile_name not in available():
+    if profile_name in available():
+        found = rules.text_rules(data, source_map, profile_name)
+        result.diagnostics += found
+        if has_errors(found):
+            return result
+    else:
         result.diagnostics.append(diagnostic(
             "schema.enum", source_map.locate(("meta", "profile")),
             path=chinese_path(("meta", "profile")), value=profile_name,
@@ -73,6 +78,7 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
     for table in built:
         result.diagnostics += checks.table_identities(department, table)
     result.diagnostics += checks.department_checks(department)
+    result.diagnostics += rules.department_rules(department)
     prior_path = path.with_name(f"{department.year - 1}{path.suffix}")
     prior_values = _prior_year(prior_path) if with_prior else None
     result.comparisons = figures.comparisons(department, prior_values)

@@ -56,8 +56,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES or len(path) > MAX_DEPTH:
+        if self.nodes > MAX_NODES:
             raise _TooLarge
+        if len(path) > MAX_DEPTH:
+            raise RecursionError
         mark = node.start_mark
         self.map.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if isinstance(node, yaml.MappingNode):
@@ -123,6 +125,9 @@ def load_text(text: str, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
     source_map = SourceMap(file)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return None, source_map, [diagnostic("yaml.too_deep", Location(file, 1, 1),
+                                             limit=MAX_DEPTH)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -139,8 +144,8 @@ def load_text(text: str, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
         return None, source_map, [diagnostic("yaml.too_large", Location(file, 1, 1),
                                              limit=MAX_NODES)]
     except RecursionError:
-        return None, source_map, [diagnostic("yaml.too_large", Location(file, 1, 1),
-                                             limit=MAX_NODES)]
+        return None, source_map, [diagnostic("yaml.too_deep", Location(file, 1, 1),
+                                             limit=MAX_DEPTH)]
     return data, source_map, builder.diagnostics
 
 
