@@ -73,6 +73,7 @@ class _Builder:
     def build(self) -> Department:
         if self.code_list.year is None:
             self.report("codes.no_list", ("meta", "year"), year=self.year)
+        self.given_names.update(self.data.get("code_names") or {})
         self._basic()
         self._basic_economic()
         self._projects()
@@ -168,6 +169,7 @@ class _Builder:
         known = self.code_list.name(codelists.FUNCTION, code)
         if given:
             self.given_names.setdefault(code, given)
+        given = given or self.given_names.get(code)
         if self.code_list.year is None:
             return
         if known is None:
@@ -175,8 +177,11 @@ class _Builder:
             self.report(rule, path, code=code, year=self.year, kind=self._kind_label("function"))
         elif given and given != known:
             self.report("codes.name_mismatch", path, code=code, expected=known, given=given)
+        if known is None and not given:
+            return
         for parent in (code[:3], code[:5]):
-            if self.code_list.name(codelists.FUNCTION, parent) is None and known is not None:
+            if (self.code_list.name(codelists.FUNCTION, parent) is None
+                    and parent not in self.given_names):
                 self.report("codes.missing_parent", path, code=code, parent=parent,
                             year=self.year)
 

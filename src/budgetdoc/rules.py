@@ -138,7 +138,8 @@ def performance(dept: Department) -> list[Diagnostic]:
                                     dept.locate(("performance", "projects", i, "project")),
                                     project=table["project"]))
         tables.append((("performance", "projects", i),
-                       f"{titles['project']['title']}：{table['project']}",
+                       titles["project"]["title"] + data_file("labels.yaml")["path_suffix"]
+                       + table["project"],
                        settings["weight_columns"]["project"]))
     if data.get("projects") is not None:
         for i, project in enumerate(dept.data.get("projects") or []):

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Build docs/diagnostics.md from the tested rule examples (tests/fixtures/rule_examples.yaml).
+
+    .venv/bin/python scripts/diagnostics_doc.py > docs/diagnostics.md
+
+tests/test_rule_catalogue.py runs every example and checks that this output is the file in
+docs/, so the catalogue cannot go stale.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+MINIMAL = (FIXTURES / "minimal.yaml").read_text("utf-8")
+
+
+def examples() -> dict[str, dict[str, Any]]:
+    loaded: dict[str, dict[str, Any]] = yaml.safe_load(
+        (FIXTURES / "rule_examples.yaml").read_text("utf-8"))
+    return loaded
+
+
+def apply(edit: dict[str, Any], base: str = MINIMAL) -> str:
+    text = edit["content"] if "content" in edit else base
+    for old, new in edit.get("replace", []):
+        if old not in text:
+            raise ValueError(f"example edit does not apply: {old!r}")
+        text = text.replace(old, new, 1)
+    return text + edit.get("append", "")
+
+
+def materialize(edit: dict[str, Any], folder: Path) -> Path:
+    """Write the example's file(s) into `folder`; return the department file's path."""
+    for name, other in (edit.get("beside") or {}).items():
+        (folder / name).write_text(apply(other), encoding="utf-8")
+    path = folder / edit.get("name", "2024.yaml")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if edit.get("absent"):
+        path.parent.rmdir() if not any(path.parent.iterdir()) else None
+        return path
+    if "bytes" in edit:
+        path.write_bytes(bytes.fromhex(edit["bytes"]))
+    elif "size" in edit:
+        with open(path, "wb") as stream:
+            stream.truncate(edit["size"])
+    else:
+        path.write_text(apply(edit), encoding="utf-8")
+    return path
+
+
+def _changed_lines(edit: dict[str, Any]) -> str:
+    if "content" in edit:
+        return edit["content"][:600] or "（空文件）"
+    if "bytes" in edit:
+        return f"（文件字节：{edit['bytes']}）"
+    if "size" in edit:
+        return f"（{edit['size']} 字节的文件）"
+    if edit.get("absent"):
+        return f"（文件 {edit['name']} 不存在）"
+    after = apply(edit).splitlines()
+    diff = difflib.unified_diff(MINIMAL.splitlines(), after, lineterm="", n=0)
+    lines = [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    if edit.get("name"):
+        lines.insert(0, f"# 文件名：{edit['name']}")
+    for name in edit.get("beside") or {}:
+        lines.insert(0, f"# 同目录另有 {name}")
+    return "\n".join(lines) or "（见说明）"
+
+
+def render() -> str:
+    sys.path.insert(0, str(ROOT / "src"))
+    from budgetdoc.resources import data_file
+
+    rules = data_file("messages.yaml")["rules"]
+    labels = data_file("messages.yaml")["severity"]
+    out = ["# 检查规则目录（docs/diagnostics.md）", "",
+           "由 `scripts/diagnostics_doc.py` 根据 `tests/fixtures/rule_examples.yaml` 生成，"
+           "其中每个示例都由 `tests/test_rule_catalogue.py` 运行验证：示例必须报出该规则，"
+           "`tests/fixtures/minimal.yaml` 不得报出。请勿手工修改本文件。", "",
+           "示例是对最小数据文件 `tests/fixtures/minimal.yaml` 的改动（- 删去，+ 加入）。", ""]
+    found = examples()
+    for rule, entry in rules.items():
+        example = found.get(rule, {})
+        out += [f"## `{rule}`", "",
+                f"- 级别：{labels[entry['severity']]}",
+                f"- 信息：{entry['message']}",
+                f"- 处理：{entry['remedy']}", ""]
+        if "bad" in example:
+            out += ["最小示例：", "", "```diff", _changed_lines(example["bad"]), "```", ""]
+        elif "document_only" in example:
+            out += [f"说明：{example['document_only']}", ""]
+        if "fix" in example:
+            out += [f"改正：{example['fix']}", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

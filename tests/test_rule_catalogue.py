@@ -1,0 +1,47 @@
+"""Every rule id has its smallest failing input, and the minimal file does not trigger it;
+docs/diagnostics.md is generated from exactly these examples."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+from budgetdoc import pipeline
+from budgetdoc.resources import data_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = runpy.run_path(str(ROOT / "scripts" / "diagnostics_doc.py"))
+EXAMPLES = DOC["examples"]()
+RULES = data_file("messages.yaml")["rules"]
+
+
+def test_every_rule_has_an_example() -> None:
+    assert sorted(set(RULES) - set(EXAMPLES)) == []
+    assert sorted(set(EXAMPLES) - set(RULES)) == []
+
+
+@pytest.mark.parametrize("rule", sorted(r for r, e in EXAMPLES.items() if "bad" in e))
+def test_example_triggers_its_rule(rule: str, tmp_path: Path) -> None:
+    path = DOC["materialize"](EXAMPLES[rule]["bad"], tmp_path)
+    found = {d.rule for d in pipeline.run(path).diagnostics}
+    assert rule in found, found
+
+
+def test_minimal_file_triggers_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "2024.yaml"
+    path.write_text(DOC["MINIMAL"], encoding="utf-8")
+    assert pipeline.run(path).diagnostics == []
+
+
+def test_document_only_rules_are_few() -> None:
+    # Rules no input file can trigger are reached on documents (tests/test_checks.py).
+    assert {r for r, e in EXAMPLES.items() if "bad" not in e} <= {
+        "schema.other", "balance.subtotal", "balance.total"}
+
+
+def test_diagnostics_doc_is_current() -> None:
+    expected = DOC["render"]()
+    actual = (ROOT / "docs" / "diagnostics.md").read_text("utf-8")
+    assert actual == expected, "run: .venv/bin/python scripts/diagnostics_doc.py > docs/diagnostics.md"
