@@ -1,0 +1,1 @@
+"""Writers: lay a finished document model out as DOCX (and, later, HTML → PDF). No computing."""
