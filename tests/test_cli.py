@@ -93,14 +93,45 @@ def test_build_writes_and_a_failed_build_keeps_the_last_good_output(write, capsy
     path = write(MINIMAL)
     status, _, _ = run(capsys, "build", str(path), "-o", str(out_dir))
     assert status == 0
-    [built] = [p for p in out_dir.rglob("*") if p.is_file()]
-    assert built.parent == out_dir / "2024" / "测试局"
-    good = built.read_bytes()
+    built = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    assert [p.name for p in built] == ["测试局2024年部门预算公开.docx", "测试局2024年部门预算公开.pdf"]
+    assert all(p.parent == out_dir / "2024" / "测试局" for p in built)
+    good = [p.read_bytes() for p in built]
     path.write_text(BROKEN, encoding="utf-8")
     status, _, err = run(capsys, "build", str(path), "-o", str(out_dir))
     assert status == 1 and "原有输出保持不变" in err
-    assert built.read_bytes() == good
-    assert [p for p in out_dir.rglob("*") if p.is_file()] == [built]  # no partial file
+    assert [p.read_bytes() for p in built] == good
+    assert sorted(p for p in out_dir.rglob("*") if p.is_file()) == built  # no partial file
+
+
+def test_a_failing_writer_leaves_the_previous_output(write, capsys, tmp_path, monkeypatch) -> None:
+    from budgetdoc.writers import pdf
+
+    out_dir = tmp_path / "out"
+    path = write(MINIMAL)
+    assert run(capsys, "build", str(path), "-o", str(out_dir))[0] == 0
+    built = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    good = [p.read_bytes() for p in built]
+    path.write_text(MINIMAL.replace("测试局\n", "测试局\n").replace("reason: 缴费基数提高",
+                                                                  "reason: 缴费基数上调"),
+                    encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pdf, "render", broken)
+    assert run(capsys, "build", str(path), "-o", str(out_dir))[0] == 70
+    assert [p.read_bytes() for p in built] == good  # the DOCX was not written either
+    assert sorted(p for p in out_dir.rglob("*") if p.is_file()) == built
+
+
+def test_missing_fonts_is_an_environment_error(write, capsys, tmp_path, monkeypatch) -> None:
+    from budgetdoc.writers import pdf_fonts
+
+    monkeypatch.setattr(pdf_fonts, "installed_families", lambda: set())
+    status, _, err = run(capsys, "build", str(write(MINIMAL)), "-o", str(tmp_path / "out"))
+    assert status == 4 and "Traceback" not in err and err.strip()
+    assert not (tmp_path / "out").exists()
 
 
 def test_department_name_cannot_escape_the_output_folder(write, capsys, tmp_path) -> None:

@@ -1,6 +1,7 @@
 """The `budgetdoc` command: check, dump, build. `main(argv)` returns the exit status.
 
-Exit status: 0 clean, 1 data errors, 2 usage, 3 warnings under --strict, 70 internal error.
+Exit status: 0 clean, 1 data errors, 2 usage, 3 warnings under --strict, 4 missing
+environment (fonts), 70 internal error.
 """
 
 from __future__ import annotations
@@ -9,9 +10,7 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,8 @@ from . import pipeline
 from .diagnostics import Diagnostic
 from .resources import data_file
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WARNINGS, EXIT_INTERNAL = 0, 1, 2, 3, 70
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WARNINGS, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
+EXIT_INTERNAL = 70
 
 
 def _text(key: str, **fields: Any) -> str:
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("files", nargs="+", type=Path, help=cli["args"]["files"])
     build.add_argument("-o", "--output", type=Path, default=Path("output"),
                        help=cli["args"]["output"])
+    build.add_argument("--fonts", type=Path, default=None, help=cli["args"]["fonts"])
     return parser
 
 
@@ -146,21 +147,9 @@ def _dump(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if not result.ok else EXIT_OK
 
 
-def write_atomic(target: Path, content: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: never a partial file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _build(args: argparse.Namespace) -> int:
-    from .output import document_path
+    from .build import build_one
+    from .writers.pdf import FontsError
 
     files = department_files(args.files)
     if not files:
@@ -168,17 +157,18 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     status = EXIT_OK
     for file in files:
-        result = pipeline.run(file)
-        found = result.sorted_diagnostics()
-        if result.document is None or not result.ok:
-            print(format_text(found), file=sys.stderr)
+        try:
+            built = build_one(file, args.output, args.fonts)
+        except FontsError as error:
+            print(str(error), file=sys.stderr)
+            return EXIT_ENVIRONMENT
+        if not built.ok:
+            print(format_text(built.diagnostics), file=sys.stderr)
             print(_text("failed", file=file), file=sys.stderr)
             status = EXIT_ERRORS
             continue
-        target = document_path(args.output, result.document, ".json")
-        model = json.dumps(result.document.to_json(), ensure_ascii=False, indent=1) + "\n"
-        write_atomic(target, model.encode("utf-8"))
-        print(_text("built", path=target))
+        for path in built.outputs:
+            print(_text("built", path=path))
     return status
 
 

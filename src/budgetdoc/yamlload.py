@@ -86,9 +86,19 @@ class _Builder:
             result[key] = self.build(value_node, child)
         return result
 
+    def _construct(self, node: yaml.ScalarNode) -> Any:
+        """The plain value of a scalar; one YAML cannot build (2024-13-45, !!binary x, !tag)
+        is reported and kept as its text."""
+        try:
+            return self._constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+            problem = getattr(error, "problem", None) or str(error)
+            self._report("yaml.bad_value", node, value=node.value, problem=problem)
+            return node.value
+
     def _key(self, node: yaml.Node) -> str:
         if isinstance(node, yaml.ScalarNode):
-            value = self._constructor.construct_object(node)
+            value = self._construct(node)
             # Codes are keys: 30101 and "30101" mean the same; true/false/null are not codes.
             if isinstance(value, bool) or value is None:
                 return node.value
@@ -107,7 +117,7 @@ class _Builder:
                 self._report("yaml.bad_number", node, value=node.value)
                 return node.value
             return number
-        value = self._constructor.construct_object(node)
+        value = self._construct(node)
         if isinstance(value, datetime.datetime | datetime.date):
             return value.isoformat()
         if isinstance(value, bytes):
