@@ -83,6 +83,10 @@ def test_text_report_has_excerpt_and_caret(write, capsys) -> None:
     assert lines[at + 3].strip().startswith("→")
 
 
+def _documents(out_dir: Path) -> list[Path]:
+    return sorted(p for p in out_dir.rglob("*") if p.suffix in (".docx", ".pdf"))
+
+
 def test_no_files(tmp_path, capsys) -> None:
     assert run(capsys, "check", str(tmp_path))[0] == 2
 
@@ -93,7 +97,7 @@ def test_build_writes_and_a_failed_build_keeps_the_last_good_output(write, capsy
     path = write(MINIMAL)
     status, _, _ = run(capsys, "build", str(path), "-o", str(out_dir))
     assert status == 0
-    built = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    built = _documents(out_dir)
     assert [p.name for p in built] == ["测试局2024年部门预算公开.docx", "测试局2024年部门预算公开.pdf"]
     assert all(p.parent == out_dir / "2024" / "测试局" for p in built)
     good = [p.read_bytes() for p in built]
@@ -101,7 +105,8 @@ def test_build_writes_and_a_failed_build_keeps_the_last_good_output(write, capsy
     status, _, err = run(capsys, "build", str(path), "-o", str(out_dir))
     assert status == 1 and "原有输出保持不变" in err
     assert [p.read_bytes() for p in built] == good
-    assert sorted(p for p in out_dir.rglob("*") if p.is_file()) == built  # no partial file
+    assert _documents(out_dir) == built
+    assert not [p for p in out_dir.rglob("*") if p.name.endswith(".tmp")]  # no partial file
 
 
 def test_a_failing_writer_leaves_the_previous_output(write, capsys, tmp_path, monkeypatch) -> None:
@@ -110,7 +115,7 @@ def test_a_failing_writer_leaves_the_previous_output(write, capsys, tmp_path, mo
     out_dir = tmp_path / "out"
     path = write(MINIMAL)
     assert run(capsys, "build", str(path), "-o", str(out_dir))[0] == 0
-    built = sorted(p for p in out_dir.rglob("*") if p.is_file())
+    built = _documents(out_dir)
     good = [p.read_bytes() for p in built]
     path.write_text(MINIMAL.replace("测试局\n", "测试局\n").replace("reason: 缴费基数提高",
                                                                   "reason: 缴费基数上调"),
@@ -122,7 +127,8 @@ def test_a_failing_writer_leaves_the_previous_output(write, capsys, tmp_path, mo
     monkeypatch.setattr(pdf, "render", broken)
     assert run(capsys, "build", str(path), "-o", str(out_dir))[0] == 70
     assert [p.read_bytes() for p in built] == good  # the DOCX was not written either
-    assert sorted(p for p in out_dir.rglob("*") if p.is_file()) == built
+    assert _documents(out_dir) == built
+    assert not [p for p in out_dir.rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_missing_fonts_is_an_environment_error(write, capsys, tmp_path, monkeypatch) -> None:

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from . import pipeline
+from .batch import select_files
 from .diagnostics import Diagnostic
+from .report import format_text
 from .resources import data_file
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WARNINGS, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
@@ -45,18 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=Path("output"),
                        help=cli["args"]["output"])
     build.add_argument("--fonts", type=Path, default=None, help=cli["args"]["fonts"])
+    build.add_argument("-j", "--jobs", type=_positive, default=None, help=cli["jobs"])
+    build.add_argument("--force", action="store_true", help=cli["force"])
+    build.add_argument("-q", "--quiet", action="store_true", help=cli["quiet"])
+    for command in (check, build):
+        command.add_argument("--year", type=int, default=None, help=cli["year"])
     return parser
 
 
-def department_files(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; a folder contributes every *.yaml below it, sorted."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.yaml") if p.is_file())
-        else:
-            found.append(path)
-    return found
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_text("not_positive", value=text))
+    return value
 
 
 def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> list[Diagnostic]:
@@ -67,48 +74,8 @@ def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> 
     return [d for d in kept if not wanted(d.rule, skip)]
 
 
-EXCERPT = 100  # characters of the offending line shown around the column
-
-
-def _window(text: str, column: int) -> tuple[str, int]:
-    """At most EXCERPT characters of a line around `column`, and the column within them."""
-    if len(text) <= EXCERPT:
-        return text, column
-    start = max(0, min(column - 1 - EXCERPT // 2, len(text) - EXCERPT))
-    marker = "…" if start else ""
-    return marker + text[start:start + EXCERPT] + "…", column - start + len(marker)
-
-
-def format_text(diagnostics: list[Diagnostic]) -> str:
-    """Grouped by file, sorted by line: `file:line:col: 错误 [rule] message`, excerpt, caret."""
-    out: list[str] = []
-    sources: dict[str, list[str]] = {}
-    for d in diagnostics:
-        loc = d.location
-        head = f"{loc}: {d.severity.label} [{d.rule}]"
-        if loc.path and loc.path not in d.message:
-            head += f" {loc.path}{data_file('labels.yaml')['path_suffix']}"
-        out.append(f"{head} {d.message}")
-        if loc.line:
-            if loc.file not in sources:
-                try:
-                    sources[loc.file] = Path(loc.file).read_text("utf-8-sig").splitlines()
-                except (OSError, UnicodeDecodeError):
-                    sources[loc.file] = []
-            lines = sources[loc.file]
-            if 0 < loc.line <= len(lines):
-                text, column = _window(lines[loc.line - 1], loc.column or 1)
-                out.append(f"    {text}")
-                if loc.column:
-                    pad = "".join("\u3000" if ord(ch) > 0x2E7F else " "
-                                  for ch in text[: column - 1])
-                    out.append(f"    {pad}^")
-        out.append(f"    → {d.remedy}")
-    return "\n".join(out)
-
-
 def _check(args: argparse.Namespace) -> int:
-    files = department_files(args.files)
+    files = select_files(args.files, args.year)
     if not files:
         print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
@@ -148,28 +115,40 @@ def _dump(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build_one
-    from .writers.pdf import FontsError
+    from . import batch
+    from .writers.pdf_fonts import FontsError, require_fonts
 
-    files = department_files(args.files)
+    files = select_files(args.files, args.year)
     if not files:
         print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
-    status = EXIT_OK
-    for file in files:
-        try:
-            built = build_one(file, args.output, args.fonts)
-        except FontsError as error:
-            print(str(error), file=sys.stderr)
-            return EXIT_ENVIRONMENT
-        if not built.ok:
-            print(format_text(built.diagnostics), file=sys.stderr)
-            print(_text("failed", file=file), file=sys.stderr)
-            status = EXIT_ERRORS
-            continue
-        for path in built.outputs:
-            print(_text("built", path=path))
-    return status
+    progress = batch.Progress(len(files), sys.stderr, sys.stderr.isatty() and not args.quiet)
+    try:
+        run = batch.build_all(files, args.output, jobs=args.jobs, force=args.force,
+                              fonts_dir=args.fonts, progress=progress,
+                              before_build=lambda: require_fonts(args.fonts))
+    except FontsError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    for outcome in run.outcomes:
+        if args.quiet:
+            break
+        if outcome.action == "built":
+            for path in outcome.outputs:
+                print(_text("built", path=args.output / path))
+        elif outcome.action == "checked":
+            text = format_text([Diagnostic.from_json(d) for d in outcome.diagnostics])
+            print(text or outcome.detail, file=sys.stderr)
+            print(_text("failed", file=outcome.source), file=sys.stderr)
+    print(batch.terminal_table(run.outcomes))
+    counts = Counter(o.action for o in run.outcomes)
+    print(_text("built_counts", total=len(run.outcomes), built=counts["built"],
+                skipped=counts["skipped"], failed=len(run.failed)))
+    for path in run.summaries:
+        print(_text("summary_written", path=path))
+    if run.internal:
+        return EXIT_INTERNAL
+    return EXIT_ERRORS if run.failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -60,6 +60,13 @@ class Diagnostic:
             "path": self.location.path,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Diagnostic:
+        """The inverse of to_json (a worker process sends diagnostics back this way)."""
+        return cls(data["rule"], Severity[data["severity"].upper()], data["message"],
+                   data["remedy"], Location(data["file"], data["line"], data["column"],
+                                            data["path"]))
+
 
 def diagnostic(rule: str, location: Location, **fields: Any) -> Diagnostic:
     """Build a diagnostic from the message catalogue: severity, message and remedy by rule id."""

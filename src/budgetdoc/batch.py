@@ -1,0 +1,486 @@
+"""Many departments at once: choose the files, skip what has not changed, build the rest in a
+process pool, and keep the bureau's summary of every department.
+
+Incremental builds rest on a fingerprint of everything a department's output depends on: its
+file, last year's file beside it, and the tool itself (code, data, templates, schemas, version
+and the bureau's fonts folder). Each department's fingerprint, outcome and outputs are recorded
+in `<output>/.budgetdoc/state.json`; a department whose fingerprint is unchanged and whose
+outputs are still in place is not rebuilt. A department that fails is recorded too, so an
+unchanged failing file is reported again without being checked again.
+
+The summary (`<output>/<year>/index.html`, `summary.json`, `summary.csv`) lists every
+department of that year known to the output folder whose file still exists: those of this
+run and those built before.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import jinja2
+
+from . import __version__
+from .build import build_one, write_atomic
+from .output import safe_name
+from .report import format_text
+from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
+
+YEAR_FILE = re.compile(r"^\d{4}$")
+STATE = Path(".budgetdoc") / "state.json"
+STATE_VERSION = 1
+REPORTS = "检查报告"
+
+
+def _texts() -> dict[str, Any]:
+    texts: dict[str, Any] = data_file("cli.yaml")["batch"]
+    return texts
+
+
+# --- which files ----------------------------------------------------------------------------
+
+def _file_year(path: Path) -> int | None:
+    return int(path.stem) if YEAR_FILE.match(path.stem) else None
+
+
+def select_files(paths: Sequence[Path], year: int | None = None) -> list[Path]:
+    """The department files to work on.
+
+    A file named on the command line is taken as it is. A folder contributes, for every
+    department folder below it (hidden folders skipped), its `<year>.yaml`: the one for
+    `year` if given, otherwise the latest, since earlier years are last year's figures.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        by_folder: dict[Path, list[Path]] = {}
+        for file in sorted(path.rglob("*.yaml")):
+            relative = file.relative_to(path).parts
+            if not file.is_file() or any(part.startswith(".") for part in relative):
+                continue
+            if _file_year(file) is not None:
+                by_folder.setdefault(file.parent, []).append(file)
+        for files in by_folder.values():
+            if year is None:
+                found.append(max(files, key=lambda f: _file_year(f) or 0))
+            else:
+                found += [f for f in files if _file_year(f) == year]
+    return found
+
+
+# --- fingerprints ---------------------------------------------------------------------------
+
+def _digest_files(digest: Any, files: Iterable[Path], base: Path) -> None:
+    for file in sorted(files):
+        if file.is_file() and "__pycache__" not in file.parts:
+            digest.update(str(file.relative_to(base)).encode("utf-8") + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+
+
+def tool_fingerprint(fonts_dir: Path | None = None) -> str:
+    """The tool's part of every fingerprint: version, code, data, templates, schemas, fonts."""
+    digest = hashlib.sha256(f"budgetdoc {__version__}\0".encode())
+    package = Path(__file__).resolve().parent
+    for folder in (package, DATA, TEMPLATES, SCHEMAS):
+        _digest_files(digest, folder.rglob("*"), ROOT if folder != package else package)
+    if fonts_dir is not None and fonts_dir.is_dir():
+        for font in sorted(p for p in fonts_dir.rglob("*") if p.is_file()):
+            info = font.stat()
+            digest.update(f"{font.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def input_files(path: Path) -> list[Path]:
+    """The files a department's output is made from: its own and last year's beside it.
+
+    For a file not named by its year, every YAML file beside it counts (its year is inside).
+    """
+    year = _file_year(path)
+    if year is None:
+        return sorted(p for p in path.parent.glob("*.yaml") if p.is_file())
+    prior = path.with_name(f"{year - 1}{path.suffix}")
+    return [path, prior] if prior.is_file() else [path]
+
+
+def fingerprint(path: Path, tool: str) -> str:
+    digest = hashlib.sha256(tool.encode())
+    for file in input_files(path):
+        digest.update(file.name.encode("utf-8") + b"\0")
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+# --- one department -------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What happened to one department: picklable, and the row of the summary."""
+
+    source: str
+    year: int | None
+    department: str
+    status: str  # ok · warnings · failed · internal
+    errors: int = 0
+    warnings: int = 0
+    rules: dict[str, int] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)  # relative to the output folder
+    sizes: list[int] = field(default_factory=list)
+    report: str = ""
+    previous: bool = False  # outputs are the last good build's, this one failed
+    fingerprint: str = ""
+    action: str = "built"  # built · checked · skipped
+    seconds: float = 0.0
+    detail: str = ""
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "warnings")
+
+
+def _report_path(source: Path, year: int | None) -> Path:
+    """Where a department's check report goes, relative to the output folder."""
+    name = source.parent.name if _file_year(source) is not None else source.stem
+    return Path(str(year or _texts()["unknown_year"])) / REPORTS / f"{safe_name(name)}.html"
+
+
+def _report_html(outcome: Outcome, text: str) -> str:
+    texts = _texts()
+    title = texts["report_title"].format(department=outcome.department or outcome.source)
+    return _template("report.html").render(title=title, source=outcome.source,
+                                           text=text or texts["report_clean"])
+
+
+def build_department(source: Path, output: Path, fonts_dir: Path | None,
+                     print_fingerprint: str) -> Outcome:
+    """Build one department and write its check report; never raises."""
+    started = time.perf_counter()
+    year = _file_year(source)
+    outcome = Outcome(str(source), year, "", "internal", fingerprint=print_fingerprint)
+    try:
+        built = build_one(source, output, fonts_dir)
+        counts = Counter(d.rule for d in built.diagnostics)
+        severities = Counter(d.severity.name.lower() for d in built.diagnostics)
+        outcome.year = built.year or year
+        outcome.department = built.department or _department_name(source)
+        outcome.errors, outcome.warnings = severities["error"], severities["warning"]
+        outcome.rules = dict(sorted(counts.items()))
+        outcome.diagnostics = [d.to_json() for d in built.diagnostics]
+        outcome.status = ("failed" if not built.ok else "warnings" if outcome.warnings
+                          else "ok")
+        outcome.action = "built" if built.ok else "checked"
+        outcome.outputs = [str(p.relative_to(output)) for p in built.outputs]
+        outcome.sizes = [p.stat().st_size for p in built.outputs]
+        report = _report_path(source, outcome.year)
+        write_atomic(output / report,
+                     _report_html(outcome, format_text(built.diagnostics)).encode("utf-8"))
+        outcome.report = str(report)
+    except Exception as error:  # one department's fault never stops the others
+        outcome.status, outcome.action = "internal", "checked"
+        outcome.department = outcome.department or _department_name(source)
+        outcome.detail = f"{type(error).__name__}: {error}"
+    outcome.seconds = round(time.perf_counter() - started, 3)
+    return outcome
+
+
+def _department_name(source: Path) -> str:
+    """The name in a file that did not load far enough to be a department (best effort)."""
+    try:
+        text = source.read_text("utf-8", errors="replace")[:4096]
+    except OSError:
+        return ""
+    match = re.search(r"^\s+department:\s*['\"]?([^'\"\n#]+)", text, re.M)
+    return match.group(1).strip() if match else ""
+
+
+# --- state ----------------------------------------------------------------------------------
+
+def load_state(output: Path) -> dict[str, dict[str, Any]]:
+    try:
+        state = json.loads((output / STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        return {}
+    entries = state.get("departments")
+    return entries if isinstance(entries, dict) else {}
+
+
+def save_state(output: Path, entries: dict[str, dict[str, Any]]) -> None:
+    state = {"version": STATE_VERSION, "departments": dict(sorted(entries.items()))}
+    write_atomic(output / STATE, json.dumps(state, ensure_ascii=False, indent=1).encode())
+
+
+def recorded(entry: dict[str, Any] | None, **changes: Any) -> Outcome | None:
+    """An outcome from the state file, or None if the entry is not one (edited, older)."""
+    if not isinstance(entry, dict):
+        return None
+    known = {name: entry[name] for name in Outcome.__dataclass_fields__ if name in entry}
+    try:
+        return Outcome(**{**known, **changes})
+    except TypeError:
+        return None
+
+
+def _key(source: Path) -> str:
+    return str(source.resolve())
+
+
+def unchanged(earlier: Outcome | None, print_fingerprint: str, output: Path) -> bool:
+    """An earlier outcome still stands: same inputs, and its files are where it left them."""
+    if earlier is None or earlier.fingerprint != print_fingerprint:
+        return False
+    if earlier.status == "internal" or not earlier.report:
+        return False
+    files = [output / f for f in [*earlier.outputs, earlier.report]]
+    if not all(f.is_file() for f in files):
+        return False
+    return [(output / f).stat().st_size for f in earlier.outputs] == earlier.sizes
+
+
+# --- the run --------------------------------------------------------------------------------
+
+class Progress:
+    """A one-line progress bar on a terminal; silent elsewhere."""
+
+    WIDTH = 24
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool) -> None:
+        self.total, self.stream, self.enabled = total, stream, enabled and total > 0
+        self.done, self.started = 0, time.monotonic()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        filled = self.WIDTH * self.done // self.total
+        bar = "█" * filled + "░" * (self.WIDTH - filled)
+        line = _texts()["progress"].format(bar=bar, done=self.done, total=self.total,
+                                           seconds=int(time.monotonic() - self.started),
+                                           label=label[:20])
+        self.stream.write("\r\x1b[2K" + line)
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+
+
+@dataclass
+class Run:
+    outcomes: list[Outcome]
+    summaries: list[Path]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def internal(self) -> bool:
+        return any(o.status == "internal" for o in self.outcomes)
+
+
+def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
+              force: bool = False, fonts_dir: Path | None = None,
+              progress: Progress | None = None,
+              before_build: Callable[[], None] | None = None) -> Run:
+    """Build every file (changed ones only unless `force`), then write the summaries.
+
+    `before_build` runs once, before the first department is built (the fonts check), and
+    only if something is to be built.
+    """
+    state = load_state(output)
+    tool = tool_fingerprint(fonts_dir)
+    outcomes: dict[str, Outcome] = {}
+    todo: list[tuple[Path, str]] = []
+    for source in dict.fromkeys(files):
+        print_fingerprint = fingerprint(source, tool)
+        earlier = recorded(state.get(_key(source)), source=str(source), action="skipped",
+                           seconds=0.0)
+        if not force and earlier is not None and unchanged(earlier, print_fingerprint, output):
+            outcome = outcomes[_key(source)] = earlier
+            if progress:
+                progress.step(outcome.department)
+        else:
+            todo.append((source, print_fingerprint))
+    if todo and before_build:
+        before_build()
+    try:
+        for outcome in _run(todo, output, fonts_dir, jobs):
+            _keep_previous(outcome, recorded(state.get(_key(Path(outcome.source)))), output)
+            outcomes[_key(Path(outcome.source))] = outcome
+            state[_key(Path(outcome.source))] = asdict(outcome)
+            if progress:
+                progress.step(outcome.department or outcome.source)
+    finally:
+        if progress:
+            progress.close()
+        if todo:
+            save_state(output, state)
+    ordered = [outcomes[_key(source)] for source in dict.fromkeys(files)]
+    summaries = write_summaries(output, ordered, state)
+    return Run(ordered, summaries)
+
+
+def _keep_previous(outcome: Outcome, earlier: Outcome | None, output: Path) -> None:
+    """A failed department still links to its last good documents, which the build kept."""
+    if outcome.ok or earlier is None or not earlier.outputs:
+        return
+    if all((output / f).is_file() for f in earlier.outputs):
+        outcome.outputs, outcome.sizes, outcome.previous = earlier.outputs, earlier.sizes, True
+
+
+def _run(todo: list[tuple[Path, str]], output: Path, fonts_dir: Path | None,
+         jobs: int | None) -> Iterable[Outcome]:
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for source, print_fingerprint in todo:
+            yield build_department(source, output, fonts_dir, print_fingerprint)
+        return
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(build_department, source, output, fonts_dir, print_fingerprint)
+                   for source, print_fingerprint in todo]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+# --- summaries ------------------------------------------------------------------------------
+
+def _year_rows(outcomes: list[Outcome],
+               state: dict[str, dict[str, Any]]) -> dict[str, list[Outcome]]:
+    """For each year touched by this run: every department recorded for it whose file exists."""
+    unknown = _texts()["unknown_year"]
+    years = {str(o.year or unknown) for o in outcomes}
+    current = {_key(Path(o.source)): o for o in outcomes}
+    rows: dict[str, list[Outcome]] = {year: [] for year in years}
+    for key, entry in state.items():
+        if key in current or not isinstance(entry, dict) or \
+                str(entry.get("year") or unknown) not in years:
+            continue
+        earlier = recorded(entry, action="earlier")
+        if earlier is not None and Path(key).is_file():
+            rows[str(earlier.year or unknown)].append(earlier)
+    for outcome in outcomes:
+        rows[str(outcome.year or unknown)].append(outcome)
+    for year_rows in rows.values():
+        year_rows.sort(key=lambda o: (o.department == "", o.department, o.source))
+    return rows
+
+
+def _links(outcome: Outcome, year: str) -> dict[str, str]:
+    """Links to a department's files, relative to output/<year>/."""
+    found = {Path(p).suffix.lstrip("."): p for p in outcome.outputs}
+    if outcome.report:
+        found["report"] = outcome.report
+    return {kind: os.path.relpath(path, year).replace(os.sep, "/")
+            for kind, path in found.items()}
+
+
+def summary_records(rows: list[Outcome], year: str) -> list[dict[str, Any]]:
+    texts = _texts()
+    return [{
+        "department": o.department,
+        "source": o.source,
+        "status": o.status,
+        "status_text": texts["status"][o.status],
+        "errors": o.errors,
+        "warnings": o.warnings,
+        "rules": o.rules,
+        "links": _links(o, year),
+        "previous": o.previous,
+        "detail": o.detail,
+        "diagnostics": o.diagnostics,
+    } for o in rows]
+
+
+def write_summaries(output: Path, outcomes: list[Outcome],
+                    state: dict[str, dict[str, Any]]) -> list[Path]:
+    written = []
+    for year, rows in sorted(_year_rows(outcomes, state).items()):
+        records = summary_records(rows, year)
+        folder = output / year
+        counts = Counter(r["status"] for r in records)
+        summary = {"year": year, "tool": f"budgetdoc {__version__}",
+                   "counts": dict(sorted(counts.items())), "departments": records}
+        write_atomic(folder / "summary.json",
+                     json.dumps(summary, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(folder / "summary.csv", _csv(records).encode("utf-8-sig"))
+        write_atomic(folder / "index.html", _index(year, records, counts).encode("utf-8"))
+        written.append(folder / "index.html")
+    return written
+
+
+def _rules_text(rules: dict[str, int]) -> str:
+    return " ".join(f"{rule}×{count}" if count > 1 else rule for rule, count in rules.items())
+
+
+def _csv(records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_texts()["csv_header"])
+    for r in records:
+        links = r["links"]
+        writer.writerow([r["department"], r["source"], r["status_text"], r["errors"],
+                         r["warnings"], _rules_text(r["rules"]), links.get("docx", ""),
+                         links.get("pdf", ""), links.get("report", ""), r["detail"]])
+    return buffer.getvalue()
+
+
+def _template(name: str) -> jinja2.Template:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
+                                     autoescape=True, undefined=jinja2.StrictUndefined,
+                                     keep_trailing_newline=True)
+    return environment.get_template(name)
+
+
+def _index(year: str, records: list[dict[str, Any]], counts: Counter[str]) -> str:
+    return _template("index.html").render(
+        year=year, records=records, counts=counts, texts=_texts(), rules_text=_rules_text)
+
+
+# --- the terminal table ---------------------------------------------------------------------
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def terminal_table(outcomes: list[Outcome]) -> str:
+    texts = _texts()
+    header = texts["table_header"]
+    rows = [[o.department or o.source, texts["status"][o.status], texts["action"][o.action],
+             str(o.errors), str(o.warnings), _rules_text(o.rules) or o.detail]
+            for o in outcomes]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines)
+

@@ -1,0 +1,48 @@
+"""Diagnostics as text for people: grouped by file, sorted by line, with the offending line and
+a caret under the column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .resources import data_file
+
+EXCERPT = 100  # characters of the offending line shown around the column
+
+
+def _window(text: str, column: int) -> tuple[str, int]:
+    """At most EXCERPT characters of a line around `column`, and the column within them."""
+    if len(text) <= EXCERPT:
+        return text, column
+    start = max(0, min(column - 1 - EXCERPT // 2, len(text) - EXCERPT))
+    marker = "…" if start else ""
+    return marker + text[start:start + EXCERPT] + "…", column - start + len(marker)
+
+
+def format_text(diagnostics: list[Diagnostic]) -> str:
+    """Grouped by file, sorted by line: `file:line:col: 错误 [rule] message`, excerpt, caret."""
+    out: list[str] = []
+    sources: dict[str, list[str]] = {}
+    for d in diagnostics:
+        loc = d.location
+        head = f"{loc}: {d.severity.label} [{d.rule}]"
+        if loc.path and loc.path not in d.message:
+            head += f" {loc.path}{data_file('labels.yaml')['path_suffix']}"
+        out.append(f"{head} {d.message}")
+        if loc.line:
+            if loc.file not in sources:
+                try:
+                    sources[loc.file] = Path(loc.file).read_text("utf-8-sig").splitlines()
+                except (OSError, UnicodeDecodeError):
+                    sources[loc.file] = []
+            lines = sources[loc.file]
+            if 0 < loc.line <= len(lines):
+                text, column = _window(lines[loc.line - 1], loc.column or 1)
+                out.append(f"    {text}")
+                if loc.column:
+                    pad = "".join("\u3000" if ord(ch) > 0x2E7F else " "
+                                  for ch in text[: column - 1])
+                    out.append(f"    {pad}^")
+        out.append(f"    → {d.remedy}")
+    return "\n".join(out)
