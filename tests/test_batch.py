@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL
 
 from budgetdoc import batch, cli
+from conftest import MINIMAL
 
 BROKEN = MINIMAL.replace('"30101": 60.00', '"30101": 70.00')  # table 6 ≠ table 5: an error
 

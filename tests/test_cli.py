@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from budgetdoc.cli import main
 from conftest import MINIMAL
