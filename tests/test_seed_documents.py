@@ -1,0 +1,79 @@
+"""The finished files: the seed's figures are in the text of our DOCX and PDF, in the right part.
+
+The document model is tested against the seeds in test_seed_tables.py; here the same
+hand-transcribed figures (tests/fixtures/seed_figures) are looked for in what a reader gets:
+the text of the DOCX (read back from its XML) and of the PDF (pdftotext), cut at the part
+headings, so a figure only counts in the part where the seed prints it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from budgetdoc import pipeline
+from budgetdoc.writers import docx, pdf
+from docx_dump import dump
+from seedfigures import EXAMPLES, FIGURE, expected, missing, normal
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _parts(text: str, headings: list[str]) -> list[str]:
+    """The text of each part: from its heading in the body (after the 目录, which lists every
+    part heading first) to the next part's heading."""
+    # A heading's characters may be split by spaces or line breaks in the extracted text.
+    keys = [re.compile(r"\s*".join(map(re.escape, re.sub(r"\s+", "", h)))) for h in headings]
+    position = keys[-1].search(text).end()  # the 目录's last entry
+    starts = []
+    for key in keys:
+        position = key.search(text, position).start()
+        starts.append(position)
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _figures(text: str) -> Counter[str]:
+    return Counter(normal(f) for f in FIGURE.findall(text))
+
+
+def _share_found(want: list[str], have: Counter[str]) -> float:
+    return (len(want) - len(missing(want, have))) / len(want)
+
+
+@pytest.fixture(scope="module", params=sorted(EXAMPLES))
+def rendered(request, tmp_path_factory) -> tuple[str, list[str], str, str]:
+    """(seed, part headings, DOCX text, PDF text) of one seed's example."""
+    seed = request.param
+    result = pipeline.run(ROOT / "examples" / "departments" / EXAMPLES[seed] / "2024.yaml")
+    assert result.document is not None and result.ok
+    document = result.document
+    docx_text = dump(docx.render(document))
+    path = tmp_path_factory.mktemp(seed) / "document.pdf"
+    path.write_bytes(pdf.render(document))
+    pdf_text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                              capture_output=True, text=True).stdout
+    return seed, [part.heading for part in document.parts], docx_text, pdf_text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="poppler-utils is installed by scripts/bootstrap.sh")
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_seed_figures_are_in_the_right_part(rendered, kind: str) -> None:
+    seed, headings, docx_text, pdf_text = rendered
+    parts = _parts(docx_text if kind == "docx" else pdf_text, headings)
+    assert len(parts) == 4
+    want = expected(seed)
+    part2 = [figure for figures in want["part2"].values() for figure in figures or []]
+    part3 = [figure for figures in want["part3"].values() for figure in figures or []]
+    assert len(part2) > 100 and len(part3) > 100
+    found2 = _share_found(part2, _figures(parts[1]))
+    found3 = _share_found(part3, _figures(parts[2]))
+    assert found2 >= 0.97, (kind, "第二部分", found2)
+    assert found3 >= 0.97, (kind, "第三部分", found3)
+    # The other parts do not hold the tables: part 1 and part 4 have few figures, if any.
+    assert sum(_figures(parts[0]).values()) + sum(_figures(parts[3]).values()) < 10
