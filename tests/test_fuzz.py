@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from budgetdoc import build, cli
@@ -110,6 +110,7 @@ def test_mutated_departments_never_break_the_tool(case: Case) -> None:
         with mock.patch.object(pdf, "render", _html_only):
             built = build.build_one(source, out)
         after = _files(out)
+        event("built" if built.ok else "refused with a message")
         assert {p for p in _files(root) if out not in p.parents} == {source}
         assert not [p for p in after if p.name.endswith(".tmp")]
         if built.ok:

@@ -55,3 +55,44 @@ def test_department_names_that_are_paths(write, tmp_path) -> None:
         for path in built.outputs:
             assert out.resolve() in path.resolve().parents, path
     assert not (tmp_path / "x").exists()
+
+
+def test_a_100_mb_file_is_refused_without_reading_it(tmp_path, capsys) -> None:
+    from budgetdoc import cli
+
+    path = tmp_path / "2024.yaml"
+    with open(path, "wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: 100 MB of NUL bytes
+    assert cli.main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "[input.too_large]" in out and "104857600" in out and "Traceback" not in out
+
+
+def test_an_interrupted_write_leaves_no_partial_file(write, tmp_path, monkeypatch) -> None:
+    import os
+
+    import pytest
+
+    from budgetdoc import build
+
+    out = tmp_path / "out"
+    path = write(MINIMAL)
+    first = build.build_one(path, out)
+    good = {p: p.read_bytes() for p in first.outputs}
+    path.write_text(MINIMAL.replace("缴费基数提高", "缴费基数上调"), encoding="utf-8")
+    real_replace = os.replace
+    calls = []
+
+    def interrupted(source, target):
+        calls.append(target)
+        if len(calls) == 2:  # the DOCX is in place, then Ctrl-C before the PDF
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    monkeypatch.setattr(build.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_one(path, out)
+    leftovers = [p for p in out.rglob("*") if p.is_file() and p not in good]
+    assert leftovers == []  # no temporary file
+    pdf_file = next(p for p in good if p.suffix == ".pdf")
+    assert pdf_file.read_bytes() == good[pdf_file]  # the old PDF, whole
