@@ -5,14 +5,15 @@
     .venv/bin/budgetdoc check FOLDER
     .venv/bin/budgetdoc build FOLDER -o /tmp/bench-out
 
-Writes FOLDER/dept-0001/2024.yaml, … (default FOLDER: build/departments, which git ignores)
-and prints a one-line summary. The same N, --seed and --year give the same files, byte for
-byte. Existing files of the same name are overwritten; anything else in FOLDER is left alone
-(a note on stderr says so), so use a fresh folder when the batch size matters.
+Writes FOLDER/dept-0001/2024.yaml, … (default FOLDER: build/departments in the repository,
+which git ignores) and prints a one-line summary. The same N, --seed and --year give the
+same files, byte for byte. Existing files of the same name are overwritten; anything else in
+FOLDER is left alone (a note on stderr says so), so use a fresh folder when the batch size
+matters.
 
 The departments are fictional (某某县<局名>) but shaped like the published ones: sizes cycle
 through tiny, small, medium and large (3–18 功能分类项, i.e. up to ~30 table lines with their
-款 and 类; 0–25 projects), and each department draws its funding sources (一般公共预算 only, or
+款 and 类; 0–26 projects), and each department draws its funding sources (一般公共预算 only, or
 also 上级转移支付, 政府性基金 with its 人员/公用 split, 国有资本经营, 财政专户, 单位资金 kinds,
 上年结转结余), “三公”经费 (zero for some), 绩效目标表 and 政府采购 (present or not).
 
@@ -24,7 +25,8 @@ the rules read it:
 - Every amount is a line (source, kind, 项, this year, last year); each comparison under
   `changes` sums the lines as data/profiles/default/comparisons.yaml does, and gets a
   reason whenever the two years differ.
-- Only codes of data/codes/2024 are used (another --year gets a codes.no_list warning).
+- Only codes of data/codes/2024 are used (later years use that list too; a year before 2024
+  has none and gets a codes.no_list warning).
 Amounts are ints in units of 0.01 万元 (the precision a file allows) until they are written.
 """
 
@@ -41,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # ----------------------------------------------------------------------------- vocabulary
 
@@ -153,6 +157,27 @@ REASONS = {
                 ("厉行节约，“三公”经费只减不增", "严格执行中央八项规定精神，压减相关支出")),
 }
 
+DEPARTMENT_INDICATORS = (
+    ("数量指标", "开展业务培训次数", "≥2次"), ("数量指标", "完成调研报告数量", "≥3篇"),
+    ("数量指标", "开展督查检查次数", "≥4次"), ("质量指标", "资金使用合规率", "=100%"),
+    ("质量指标", "政府采购执行率", "=100%"), ("时效指标", "资金支付及时率", "≥95%"),
+    ("时效指标", "重点任务按期完成率", "=100%"), ("数量指标", "政务信息公开条数", "≥20条"),
+)
+OUTPUT_INDICATORS = (
+    ("产出指标", "数量指标", "开展业务培训次数", "≥2次"),
+    ("产出指标", "数量指标", "维护系统数量", "≥3个"),
+    ("产出指标", "数量指标", "服务对象数量", "≥100人次"),
+    ("产出指标", "质量指标", "验收合格率", "≥95%"),
+    ("产出指标", "质量指标", "资金使用合规率", "=100%"),
+    ("产出指标", "时效指标", "任务完成及时率", "=100%"),
+)
+BENEFIT_INDICATORS = (
+    ("效益指标", "社会效益指标", "服务保障能力", "持续提升"),
+    ("效益指标", "社会效益指标", "工作效率", "显著提高"),
+    ("效益指标", "经济效益指标", "财政资金使用效益", "提升"),
+)
+SATISFACTION_INDICATOR = ("满意度指标", "满意度指标", "服务对象满意度", "≥90%")
+
 # ----------------------------------------------------------------- funding sources and groups
 
 GENERAL = ("general_budget", "general_transfer")
@@ -257,10 +282,10 @@ def money(amount: int) -> Decimal:
 
 def wan(amount: int) -> str:
     """An amount as the narrative prints it in 万元: `76`, `3.2`, `8.75`."""
-    return f"{money(amount):.2f}".rstrip("0").rstrip(".")
+    return format(money(amount).normalize(), "f")
 
 
-class Row(list):  # type: ignore[type-arg]
+class Row(list[Any]):
     """A list written on one line (table rows, short name lists)."""
 
 
@@ -268,7 +293,7 @@ class Row(list):  # type: ignore[type-arg]
 
 
 class Maker:
-    """Draws one department; every method adds to `lines` what the comparisons will sum."""
+    """Draws one department; each amount is also kept as a `Line` for the comparisons."""
 
     def __init__(self, rng: random.Random, name: str, bureau: tuple[str, str, bool],
                  tier: Tier, year: int) -> None:
@@ -278,9 +303,12 @@ class Maker:
         self.basic: dict[str, dict[str, Any]] = {}
         self.features = self._features()
         self.units = self._units(admin)
-        self.optional = {code for code in ("2080506", "medical", "2101103", "2101199",
-                                           "retirement") if rng.random() < tier.social}
+        optional = (("2080506",), ("2101101", "2101102"), ("2101103",), ("2101199",),
+                    ("2080501", "2080502"))
+        self.social = {code for codes in optional if rng.random() < tier.social
+                       for code in codes}  # 项 used; the rest of their money stays in 运行
         self.vehicles = 0
+        self.vehicle_purchase = 0
 
     def _features(self) -> set[str]:
         chances = {"transfer": 0.25, "fund": 0.2, "state_capital": 0.1, "special": 0.15,
@@ -301,13 +329,13 @@ class Maker:
             unit.lixiu = rng.choice([0] * 9 + [1]) if unit.in_service > 40 else 0
         return units
 
-    def prior(self, current: int) -> int:
-        """Last year's amount: unchanged, new this year, or up to 30% either way."""
+    def prior(self, current: int, new: float = 0.0) -> int:
+        """Last year's amount: unchanged, up to 30% either way, or (chance `new`) none."""
         draw = self.rng.random()
-        if draw < 0.3:
-            return current
-        if draw < 0.38:
+        if draw < new:
             return 0
+        if draw < new + 0.3:
+            return current
         return current * self.rng.randint(700, 1300) // 1000
 
     def reason(self, topic: str, current: int, prior: int) -> str | None:
@@ -329,7 +357,8 @@ class Maker:
         entry = self.basic.setdefault(function, {})
         target = entry if kind == "basic" else entry.setdefault(kind, {})
         target[source] = target.get(source, 0) + amount
-        self.lines.append(Line(source, kind, function, amount, self.prior(amount)))
+        new = 0.0 if source == "general_budget" else 0.2
+        self.lines.append(Line(source, kind, function, amount, self.prior(amount, new)))
 
     def basic_cells(self, unit: Unit, main: bool) -> list[tuple[str, str, int]]:
         """(economic 款, function 项, amount) of the unit's 一般公共预算 基本支出."""
@@ -346,25 +375,26 @@ class Maker:
             return total
 
         run = unit.run_code
+
+        def social(code: str) -> str:
+            return code if code in self.social else run
+
         wages = per_person(WAGES, run)
-        medical = ("2101101" if unit.admin else "2101102") if "medical" in self.optional else run
-        retirement = ("2080501" if unit.admin else "2080502") if "retirement" in self.optional \
-            else run
         cells += [("30108", "2080505", wages * 16 // 100), ("30113", "2210201", wages * 12 // 100),
-                  ("30109", "2080506" if "2080506" in self.optional else run, wages * 8 // 100),
-                  ("30110", medical, wages * 8 // 100)]
-        if "2101103" in self.optional:
+                  ("30109", social("2080506"), wages * 8 // 100),
+                  ("30110", social("2101101" if unit.admin else "2101102"), wages * 8 // 100)]
+        if "2101103" in self.social:
             cells.append(("30111", "2101103", n * rng.randint(3, 8)))
         other_social = n * rng.randint(5, 12)
-        if "2101199" in self.optional:
-            cells.append(("30112", "2101199", other_social // 10))
-        cells.append(("30112", run, other_social - other_social // 10))
-        cells.append(("30302", retirement, unit.retired * rng.randint(8, 30)))
+        cells += [("30112", social("2101199"), other_social // 10),
+                  ("30112", run, other_social - other_social // 10),
+                  ("30302", social("2080501" if unit.admin else "2080502"),
+                   unit.retired * rng.randint(8, 30))]
         per_person(ALLOWANCES, run)
         per_person(GOODS, run)
         cells += [("30228", run, wages * 2 // 100), ("30229", run, wages * 17 // 1000)]
         if main and "sangong" in self.features:
-            self.vehicles = rng.choice([0, 1, 1, 2, 3]) + n // 40
+            self.vehicles = rng.choice([0, 1, 1, 2]) + n // 30
             cells.append(("30231", run, self.vehicles * rng.randint(150, 600)))
             if rng.random() < 0.8 or not self.vehicles:
                 cells.append(("30217", run, rng.randint(20, 300)))
@@ -380,8 +410,9 @@ class Maker:
             functions[function] += amount
         run_codes = {unit.run_code for unit in self.units}
         for function, amount in sorted(functions.items()):
-            transfer = 0
-            if "transfer" in self.features and function in run_codes and self.rng.random() < 0.6:
+            transfer = 0  # 上级转移支付 always pays part of the main unit's 运行
+            if "transfer" in self.features and function in run_codes and (
+                    function == self.units[0].run_code or self.rng.random() < 0.5):
                 transfer = amount * self.rng.randint(10, 40) // 100
             self.add_basic(function, "general_budget", amount - transfer)
             self.add_basic(function, "general_transfer", transfer)
@@ -416,9 +447,10 @@ class Maker:
         rng, tier = self.rng, self.tier
         count = rng.randint(*tier.projects)
         names = rng.sample(PROJECT_NAMES, count)
-        if self.vehicles and "sangong" in self.features and rng.random() < 0.3:
+        if self.vehicles and rng.random() < 0.3:
             names.append(VEHICLE_PROJECT)
-        needed = [f for f in ("transfer", "fund", "state_capital", "special", "unit")
+        # the first projects carry the sources 基本支出 did not; the others draw one
+        needed = [f for f in ("fund", "state_capital", "special", "unit")
                   if f in self.features and f not in placed]
         optional = [f for f in ("transfer", "fund", "state_capital", "special", "unit")
                     if f in self.features]
@@ -428,17 +460,19 @@ class Maker:
             kuan = unit.run_code[:5]
             function = rng.choice([*PROJECT_CODES[kuan], *PROJECT_CODES[kuan], unit.run_code])
             project = Project(name, function, unit.name)
-            if name == VEHICLE_PROJECT:
-                project.money["general_budget"] = self.vehicles * rng.randint(1500, 2500)
+            if name == VEHICLE_PROJECT:  # 公务用车购置费 of table 10
+                self.vehicle_purchase = rng.randint(1500, 3000)
+                project.money["general_budget"] = self.vehicle_purchase
             else:
                 feature = needed[i] if i < len(needed) else (
                     rng.choice(optional) if optional and rng.random() < 0.35 else "general")
                 self.fund_project(project, feature)
             self.split_economic(project)
             for source, amount in project.money.items():
-                self.lines.append(Line(source, "project", function, amount, self.prior(amount)))
+                self.lines.append(Line(source, "project", function, amount,
+                                       self.prior(amount, new=0.15)))
             projects.append(project)
-        self.leftovers(needed[len(names):])
+        self.leftovers(needed[count:])
         return projects
 
     def fund_project(self, project: Project, feature: str) -> None:
@@ -447,16 +481,22 @@ class Maker:
         total = rng.randint(low, high) * 100
         if rng.random() < 0.4:
             total += rng.randint(1, 99)
-        sources = {"general": ["general_budget"], "fund": [rng.choice(FUND)],
-                   "state_capital": [rng.choice(STATE_CAPITAL)],
-                   "special": ["special_account"],
-                   "transfer": rng.choice([["general_transfer"],
-                                           ["general_budget", "general_transfer"]]),
-                   "unit": [rng.choice(self.unit_sources())]}[feature]
-        if feature == "unit" and rng.random() < 0.5:
-            sources = ["general_budget", *sources]
-        for source, amount in zip(sources, self.split(total, len(sources)), strict=False):
-            project.money[source] = amount
+        match feature:
+            case "transfer":
+                sources = rng.choice([["general_transfer"], ["general_budget", "general_transfer"]])
+            case "fund":
+                sources = [rng.choice(FUND)]
+            case "state_capital":
+                sources = [rng.choice(STATE_CAPITAL)]
+            case "special":
+                sources = ["special_account"]
+            case "unit":  # alone, or beside 一般公共预算 (004's 机关运行补助经费)
+                sources = [rng.choice(self.unit_sources())]
+                if rng.random() < 0.5:
+                    sources.insert(0, "general_budget")
+            case _:
+                sources = ["general_budget"]
+        project.money = dict(zip(sources, self.split(total, len(sources)), strict=True))
 
     def split_economic(self, project: Project) -> None:
         general = sum(project.money.get(s, 0) for s in GENERAL)
@@ -468,6 +508,7 @@ class Maker:
         classes = ["302"] if self.rng.random() < 0.6 else []
         classes += self.rng.choices(list(PROJECT_CLASSES), list(PROJECT_CLASSES.values()), k=2)
         classes = sorted(set(classes[: self.rng.randint(1, 3)]))
+        # a tiny total may get fewer parts than classes: zip then drops the extra classes
         project.economic = dict(zip(classes, self.split(general, len(classes)), strict=False))
 
     def leftovers(self, features: list[str]) -> None:
@@ -479,17 +520,9 @@ class Maker:
                 self.add_basic(run, source, self.rng.randint(500, 5000), "personnel")
                 self.add_basic(run, source, self.rng.randint(100, 1000), "operating")
             else:
-                source = {"transfer": "general_transfer", "special": "special_account",
-                          "unit": self.rng.choice(self.unit_sources())}[feature]
-                if source == "general_transfer":  # keeps tables 5 and 6 equal
-                    entry = self.basic[run]
-                    moved = entry["general_budget"] // 5
-                    entry["general_budget"] -= moved
-                    entry["general_transfer"] = entry.get("general_transfer", 0) + moved
-                    self.lines.append(Line("general_transfer", "basic", run, moved, moved))
-                    self.lines.append(Line("general_budget", "basic", run, -moved, -moved))
-                else:
-                    self.add_basic(run, source, self.rng.randint(300, 5000))
+                source = ("special_account" if feature == "special"
+                          else self.rng.choice(self.unit_sources()))
+                self.add_basic(run, source, self.rng.randint(300, 5000))
 
     def discontinued(self) -> None:
         """Money last year had and this year has not (a finished project, an old fund)."""
@@ -518,11 +551,10 @@ class Maker:
         if rng.random() < 0.3:
             sources.append("carryover_unit")
         items = []
-        for i in range(rng.randint(1, 6 if self.tier is TIERS[-1] else 3)):
+        for name in rng.sample(PROJECT_NAMES, rng.randint(1, 6 if self.tier is TIERS[-1] else 3)):
             source = rng.choice(sources)
             item: dict[str, Any] = {
-                "name": rng.choice(PROJECT_NAMES) if i == 0 else f"{rng.choice(PROJECT_NAMES)}{i}",
-                "function": rng.choice(codes), "source": source,
+                "name": name, "function": rng.choice(codes), "source": source,
                 "kind": rng.choice(["project"] * 4 + ["personnel", "operating"]),
                 "amount": rng.randint(100, 5000)}
             if rng.random() < 0.1:
@@ -531,7 +563,7 @@ class Maker:
             else:
                 item["purpose"] = rng.choice(CARRYOVER_PURPOSES)
             self.lines.append(Line(source, item["kind"], item["function"], item["amount"],
-                                   self.prior(item["amount"])))
+                                   self.prior(item["amount"], new=0.3)))
             items.append(item)
         return items
 
@@ -544,8 +576,7 @@ class Maker:
         if "sangong" in self.features:
             if rng.random() < 0.1:
                 items["outbound"] = rng.randint(200, 1000)
-            if self.vehicles and rng.random() < 0.3:
-                items["vehicle_purchase"] = rng.randint(1500, 3000)
+            items["vehicle_purchase"] = self.vehicle_purchase
             if "fund" in self.features and items["vehicle_operation"] and rng.random() < 0.5:
                 items["vehicle_operation"] = {"general_budget": items["vehicle_operation"],
                                               "fund_budget": rng.randint(50, 300)}
@@ -554,13 +585,17 @@ class Maker:
     def changes(self, sangong: dict[str, Any], operating: int,
                 staff: dict[str, int]) -> dict[str, Any]:
         out: dict[str, Any] = {"income": {}, "expenditure": {}, "general_budget": {}}
+        # without 一般公共预算 projects, its changes can only be explained by 基本支出
+        general_topic = "general" if any(
+            ln.kind == "project" and ln.source in GENERAL for ln in self.lines) else "basic"
         for comparison in COMPARISONS:
             lines = [ln for ln in self.lines if ln.source in comparison.sources
                      and (comparison.kinds is None or ln.kind in comparison.kinds)]
             current, prior = sum(ln.current for ln in lines), sum(ln.prior for ln in lines)
             if comparison.always or current or prior:
                 group, key = comparison.path
-                out[group][key] = self.change(comparison.topic, current, prior)
+                topic = general_topic if comparison.topic == "general" else comparison.topic
+                out[group][key] = self.change(topic, current, prior)
         functions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for ln in self.lines:
             if ln.source in GENERAL:
@@ -574,10 +609,11 @@ class Maker:
         for item in SANGONG_ITEMS:
             value = sangong.get(item, 0)
             current = sum(value.values()) if isinstance(value, dict) else value
-            prior = current if self.rng.random() < 0.5 else current * self.rng.randint(100, 130) // 100
-            out["sangong"][item] = self.change("sangong", current, prior)
-        out["operating_costs"] = self.change("operating_costs", operating, self.prior(operating))
-        out["staff"] = {key: {"prior": max(0, count + self.rng.randint(-2, 2))}
+            rise = self.rng.choice([100, 100, self.rng.randint(100, 130)])  # seldom up
+            out["sangong"][item] = self.change("sangong", current, current * rise // 100)
+        out["operating_costs"] = self.change(
+            "operating_costs", operating, operating * self.rng.randint(850, 1150) // 1000)
+        out["staff"] = {key: {"prior": max(0, count + self.rng.randint(-2, 2)) if count else 0}
                         for key, count in staff.items()}
         return out
 
@@ -596,12 +632,13 @@ class Maker:
                   *rng.sample(DUTIES, rng.randint(1, 4)), "完成县委、县人民政府交办的其他任务"]
         staff = {key: sum(getattr(u, key) for u in self.units)
                  for key in ("in_service", "retired", "lixiu")}
+        working = staff["in_service"]
         return {
             "functions": "\n".join(f"{i}.{d}。" for i, d in enumerate(duties, 1))
             if rng.random() < 0.5 else "；".join(duties) + "。",
             "subordinate_units": [u.name for u in self.units[1:]],
-            "sections": Row(rng.sample(SECTIONS, min(len(SECTIONS), 2 + staff["in_service"] // 8))),
-            "staff": {"authorized": max(1, staff["in_service"] + rng.randint(-3, 5)),
+            "sections": Row(rng.sample(SECTIONS, min(len(SECTIONS), 2 + working // 8))),
+            "staff": {"authorized": working + rng.randint(-(working // 5), 5),
                       "actual": sum(staff.values()), **staff},
         }
 
@@ -618,8 +655,9 @@ class Maker:
             return None
         rows = rng.randint(3, 6)
         department = {
-            "contact": self.person(), "phone": f"1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}",
-            "goal": f"全面履行{FIELDS[self.kuan]}职责，保障单位正常运转，按时完成年度各项工作任务。",
+            "contact": self.person(),
+            "phone": f"1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}",
+            "goal": f"全面履行{FIELDS[self.kuan]}职责，保障单位正常运转，完成年度各项工作任务。",
             "indicators": [Row(["履职效能", second, third, value, rng.choice(
                 ["三定方案", "年度工作计划", "历史标准"]), weight])
                 for (second, third, value), weight in zip(
@@ -661,10 +699,10 @@ class Maker:
             return None
         rng = self.rng
         staff = sum(u.in_service for u in self.units)
-        budgeted = 1 if "vehicle_purchase" in self._sangong else 0
+        budgeted = 1 if self.vehicle_purchase else 0
         return {
             "as_of": datetime.date(self.year - 1, 12, 31),
-            "buildings": {"area": money(staff * rng.randint(1500, 4000)),
+            "buildings": {"area": money(staff * rng.randint(2500, 8000)),  # m²
                           "value": money(staff * rng.randint(500, 3000))},
             "vehicles": {"general": {"count": self.vehicles,
                                      "value": money(self.vehicles * rng.randint(1500, 3500))},
@@ -686,9 +724,9 @@ class Maker:
         self.other_basic(placed)
         projects = self.projects(placed)
         self.discontinued()
-        codes = sorted({*self.basic, *(p.function for p in projects)})
+        codes = sorted({*self.basic, *(p.function for p in projects)} - set(SOCIAL_CODES))
         carryover = self.carryover(codes)
-        self._sangong = self.sangong(economic)
+        sangong = self.sangong(economic)
         overview = self.overview()
         operating = sum(v for k, v in economic.items() if k.startswith("302"))
         published = datetime.date(self.year, 2, rng.randint(18, 28))
@@ -705,8 +743,8 @@ class Maker:
             "carryover": [{**c, "amount": money(c["amount"])} for c in carryover],
             "class_purposes": self.class_purposes(),
             "sangong": {k: self.amounts(v) if isinstance(v, dict) else money(v)
-                        for k, v in self._sangong.items()},
-            "changes": self.changes(self._sangong, operating, {
+                        for k, v in sangong.items()},
+            "changes": self.changes(sangong, operating, {
                 k: overview["staff"][k] for k in ("in_service", "retired", "lixiu")}),
             "procurement": self.procurement(projects),
             "assets": self.assets(),
@@ -744,27 +782,6 @@ class Maker:
         return {code: self.rng.choice(CLASS_PURPOSES[code]) for code in classes}
 
 
-DEPARTMENT_INDICATORS = (
-    ("数量指标", "开展业务培训次数", "≥2次"), ("数量指标", "完成调研报告数量", "≥3篇"),
-    ("数量指标", "开展督查检查次数", "≥4次"), ("质量指标", "资金使用合规率", "=100%"),
-    ("质量指标", "政府采购执行率", "=100%"), ("时效指标", "资金支付及时率", "≥95%"),
-    ("时效指标", "重点任务按期完成率", "=100%"), ("数量指标", "政务信息公开条数", "≥20条"),
-)
-OUTPUT_INDICATORS = (
-    ("产出指标", "数量指标", "开展业务培训次数", "≥2次"),
-    ("产出指标", "数量指标", "维护系统数量", "≥3个"),
-    ("产出指标", "数量指标", "服务对象数量", "≥100人次"),
-    ("产出指标", "质量指标", "验收合格率", "≥95%"),
-    ("产出指标", "质量指标", "资金使用合规率", "=100%"),
-    ("产出指标", "时效指标", "任务完成及时率", "=100%"),
-)
-BENEFIT_INDICATORS = (
-    ("效益指标", "社会效益指标", "服务保障能力", "持续提升"),
-    ("效益指标", "社会效益指标", "工作效率", "显著提高"),
-    ("效益指标", "经济效益指标", "财政资金使用效益", "提升"),
-)
-SATISFACTION_INDICATOR = ("满意度指标", "满意度指标", "服务对象满意度", "≥90%")
-
 # ------------------------------------------------------------------------------ the batch
 
 
@@ -781,8 +798,8 @@ def department_names(rng: random.Random, count: int) -> list[tuple[str, tuple[st
     return names
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Amounts as `80.00`; libyaml's emitter when present (dumping is most of the time)."""
 
 
 _Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float",
@@ -793,42 +810,45 @@ _Dumper.add_representer(Row, lambda d, v: d.represent_sequence("tag:yaml.org,200
 
 def dump(data: dict[str, Any], seed: int) -> str:
     header = (f"# {data['meta']['department']} {data['meta']['year']} 年部门预算（虚构）\n"
-              f"# 由 benchmarks/make_departments.py 生成（seed {seed}），供批量构建的规模测试使用。\n\n")
+              f"# 由 benchmarks/make_departments.py 生成（seed {seed}），供规模测试使用。\n\n")
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                               width=4096)
 
 
-def summary(folder: Path, seed: int, made: list[dict[str, Any]]) -> str:
-    sizes = [len({b["function"] for b in d["basic"]} | {p["function"] for p in d["projects"]})
-             for d in made]
-    projects = [len(d["projects"]) for d in made]
-    income = [d["changes"]["income"] for d in made]
-    features: Counter[str] = Counter()
-    for d, inc in zip(made, income, strict=True):
-        features["政府性基金"] += bool(inc["fund_budget"]["prior"] or _has(d, FUND))
-        features["国有资本经营"] += _has(d, STATE_CAPITAL)
-        features["财政专户"] += _has(d, ("special_account",))
-        features["单位资金"] += _has(d, UNIT)
-        features["上级转移支付"] += _has(d, GENERAL[1:])
-        features["结转"] += bool(d["carryover"])
-        features["三公为零"] += "sangong" not in d
-        features["绩效目标表"] += "performance" in d
-        features["政府采购"] += "procurement" in d
-    counts = ", ".join(f"{k} {v}" for k, v in features.items())
-    return (f"{len(made)} departments in {folder} (seed {seed}): {min(sizes)}-{max(sizes)} 项, "
-            f"{min(projects)}-{max(projects)} projects; {counts}")
+class Tally:
+    """What the batch holds, for the summary line."""
 
+    def __init__(self) -> None:
+        self.sizes: list[int] = []  # distinct 项
+        self.projects: list[int] = []
+        self.features: Counter[str] = Counter()
 
-def _has(data: dict[str, Any], sources: tuple[str, ...]) -> bool:
-    entries = [*data["basic"], *data["projects"]]
-    entries += [b[kind] for b in data["basic"] for kind in ("personnel", "operating") if kind in b]
-    return any(source in entry for entry in entries for source in sources)
+    def add(self, data: dict[str, Any]) -> None:
+        basic, projects = data["basic"], data["projects"]
+        self.sizes.append(len({e["function"] for e in basic} | {p["function"] for p in projects}))
+        self.projects.append(len(projects))
+        entries = [*basic, *projects, *(e[k] for e in basic for k in ("personnel", "operating")
+                                         if k in e)]
+        sources = {source for entry in entries for source in entry}
+        for label, present in (
+                ("政府性基金", sources & set(FUND)), ("国有资本经营", sources & set(STATE_CAPITAL)),
+                ("财政专户", "special_account" in sources), ("单位资金", sources & set(UNIT)),
+                ("上级转移支付", "general_transfer" in sources), ("结转", data["carryover"]),
+                ("三公为零", "sangong" not in data), ("绩效目标表", "performance" in data),
+                ("政府采购", "procurement" in data)):
+            self.features[label] += bool(present)
+
+    def line(self, folder: Path, seed: int) -> str:
+        counts = ", ".join(f"{k} {v}" for k, v in self.features.items())
+        return (f"{len(self.sizes)} departments in {folder} (seed {seed}): "
+                f"{min(self.sizes)}-{max(self.sizes)} 项, "
+                f"{min(self.projects)}-{max(self.projects)} projects; {counts}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, metavar="N", help="how many departments")
-    parser.add_argument("-o", "--output", type=Path, default=Path("build/departments"),
+    parser.add_argument("-o", "--output", type=Path, default=ROOT / "build" / "departments",
                         help="folder to write into (default build/departments)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--year", type=int, default=2024, help="budget year (default 2024)")
@@ -843,7 +863,7 @@ def main(argv: list[str] | None = None) -> int:
         if others:
             print(f"note: {args.output} also holds {len(others)} other entries "
                   f"(e.g. {others[0]}); they are left alone", file=sys.stderr)
-    made = []
+    tally = Tally()
     for i, (slug, (name, bureau)) in enumerate(zip(slugs, department_names(rng, args.count),
                                                    strict=True)):
         maker = Maker(random.Random(rng.getrandbits(64)), name, bureau, TIERS[i % len(TIERS)],
@@ -852,8 +872,8 @@ def main(argv: list[str] | None = None) -> int:
         path = args.output / slug / f"{args.year}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump(data, args.seed), encoding="utf-8")
-        made.append(data)
-    print(summary(args.output, args.seed, made))
+        tally.add(data)
+    print(tally.line(args.output, args.seed))
     return 0
 
 
