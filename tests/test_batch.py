@@ -274,3 +274,23 @@ def test_outputs_are_relative_to_the_output_folder(folder: Path, tmp_path: Path,
     build(capsys, str(folder / "a"), "-o", "out")
     row = summary(tmp_path / "out")["甲局"]
     assert not any(Path(link).is_absolute() for link in row["links"].values())
+
+
+# --- a generated set ------------------------------------------------------------------------
+
+def test_a_generated_set_builds_in_a_pool(tmp_path: Path, capsys) -> None:
+    """benchmarks/make_departments.py: valid departments of every size, built two at a time."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "departments"
+    subprocess.run([sys.executable, str(root / "benchmarks" / "make_departments.py"), "4",
+                    "-o", str(folder), "--seed", "3"], check=True, capture_output=True)
+    assert cli.main(["check", "--strict", str(folder)]) == 0
+    out = tmp_path / "out"
+    status, stdout, _ = build(capsys, str(folder), "-o", str(out), "-j", "2", "-q")
+    assert status == 0 and "生成 4，未改动跳过 0，失败 0" in stdout
+    rows = summary(out)
+    assert len(rows) == 4 and {r["status"] for r in rows.values()} == {"ok"}
+    assert len(documents(out)) == 8
