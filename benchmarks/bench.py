@@ -93,6 +93,7 @@ def bench_documents(runs: int) -> list[dict]:
         shutil.rmtree(out, ignore_errors=True)
         builds = [measured([*BUDGETDOC, "build", str(source), "-o", str(out), "-q", "--force"])
                   for _ in range(3)]
+        assert all(status == 0 for _, status, _ in builds), (source, builds)
         row["build_process"] = statistics.median(b[0] for b in builds)
         row["build_peak_mb"] = max(b[2] for b in builds)
         if SOFFICE:

@@ -294,3 +294,27 @@ def test_a_generated_set_builds_in_a_pool(tmp_path: Path, capsys) -> None:
     rows = summary(out)
     assert len(rows) == 4 and {r["status"] for r in rows.values()} == {"ok"}
     assert len(documents(out)) == 8
+
+
+def test_two_files_of_one_department_both_fail(folder: Path, tmp_path: Path, capsys) -> None:
+    (folder / "d").mkdir()
+    (folder / "d" / "2024.yaml").write_text(department("甲局"), encoding="utf-8")
+    status, stdout, _ = build(capsys, str(folder / "a"), str(folder / "d"), "-o",
+                              str(tmp_path / "out"))
+    assert status == 1
+    assert len(re.findall(r"^甲局\s+未通过\s+已生成.*是同一部门的同一年度", stdout, re.M)) == 2
+
+
+def test_a_worker_that_dies_fails_only_as_an_internal_error(folder: Path, tmp_path: Path,
+                                                            capsys, monkeypatch) -> None:
+    real = batch.build_one
+
+    def dying(source: Path, *args, **kwargs):
+        if source.parent.name == "c":
+            os._exit(9)  # a worker killed mid-build (out of memory, say)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "build_one", dying)  # the forked workers inherit it
+    status, stdout, stderr = build(capsys, str(folder), "-o", str(tmp_path / "out"), "-j", "2")
+    assert status == 70 and "Traceback" not in stderr
+    assert re.search(r"^丙局\s+内部错误", stdout, re.M)

@@ -336,6 +336,9 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
         if todo:
             save_state(output, state)
     ordered = [outcomes[_key(source)] for source in dict.fromkeys(files)]
+    _same_documents(ordered)
+    if todo:
+        save_state(output, {**state, **{_key(Path(o.source)): asdict(o) for o in ordered}})
     summaries = write_summaries(output, ordered, state)
     return Run(ordered, summaries)
 
@@ -356,15 +359,37 @@ def _run(todo: list[tuple[Path, str]], output: Path, fonts_dir: Path | None,
             yield build_department(source, output, fonts_dir, print_fingerprint)
         return
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(build_department, source, output, fonts_dir, print_fingerprint)
-                   for source, print_fingerprint in todo]
+        futures = {pool.submit(build_department, source, output, fonts_dir, print_fingerprint):
+                   (source, print_fingerprint) for source, print_fingerprint in todo}
         try:
             for future in concurrent.futures.as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as error:  # a worker that died (killed, out of memory)
+                    source, print_fingerprint = futures[future]
+                    yield Outcome(str(source), _file_year(source), _department_name(source),
+                                  "internal", action="checked", fingerprint=print_fingerprint,
+                                  detail=f"{type(error).__name__}: {error}")
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
+
+
+def _same_documents(outcomes: list[Outcome]) -> None:
+    """Two files of one department would overwrite each other's documents: both fail."""
+    by_outputs: dict[tuple[str, ...], list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.outputs and not outcome.previous:
+            by_outputs.setdefault(tuple(outcome.outputs), []).append(outcome)
+    for group in by_outputs.values():
+        if len(group) < 2:
+            continue
+        for outcome in group:
+            separator = data_file("labels.yaml")["list_separator"]
+            others = separator.join(o.source for o in group if o is not outcome)
+            outcome.status = "failed"
+            outcome.detail = _texts()["same_department"].format(others=others)
 
 
 # --- summaries ------------------------------------------------------------------------------
