@@ -40,7 +40,6 @@ from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
 YEAR_FILE = re.compile(r"^\d{4}$")
 STATE = Path(".budgetdoc") / "state.json"
 STATE_VERSION = 1
-REPORTS = "检查报告"
 
 
 def _texts() -> dict[str, Any]:
@@ -158,7 +157,9 @@ class Outcome:
 def _report_path(source: Path, year: int | None) -> Path:
     """Where a department's check report goes, relative to the output folder."""
     name = source.parent.name if _file_year(source) is not None else source.stem
-    return Path(str(year or _texts()["unknown_year"])) / REPORTS / f"{safe_name(name)}.html"
+    texts = _texts()
+    return Path(str(year or texts["unknown_year"])) / texts["reports_folder"] / \
+        f"{safe_name(name)}.html"
 
 
 def _report_html(outcome: Outcome, text: str) -> str:
