@@ -228,6 +228,9 @@ def report(documents: list[dict], scale: list[dict], info: dict, command: str) -
                 f"{_s(r['unchanged']['seconds'])} | {_s(r['one_changed']['seconds'])} | "
                 f"{peer} | "
                 f"{r['failed']} |")
+    notes = ROOT / "benchmarks" / "performance_notes.md"
+    if notes.is_file():
+        lines += ["", notes.read_text("utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
