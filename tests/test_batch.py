@@ -318,3 +318,10 @@ def test_a_worker_that_dies_fails_only_as_an_internal_error(folder: Path, tmp_pa
     status, stdout, stderr = build(capsys, str(folder), "-o", str(tmp_path / "out"), "-j", "2")
     assert status == 70 and "Traceback" not in stderr
     assert re.search(r"^丙局\s+内部错误", stdout, re.M)
+
+
+def test_one_file_named_twice_is_built_once(folder: Path, tmp_path: Path, capsys) -> None:
+    source = folder / "a" / "2024.yaml"
+    status, stdout, _ = build(capsys, str(source), str(source.resolve()), str(folder / "a"),
+                              "-o", str(tmp_path / "out"))
+    assert status == 0 and "1 个部门：生成 1" in stdout

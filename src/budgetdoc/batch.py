@@ -310,9 +310,10 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
     """
     state = load_state(output)
     tool = tool_fingerprint(fonts_dir)
+    files = list({_key(source): source for source in files}.values())  # each file once
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Path, str]] = []
-    for source in dict.fromkeys(files):
+    for source in files:
         print_fingerprint = fingerprint(source, tool)
         earlier = recorded(state.get(_key(source)), source=str(source), action="skipped",
                            seconds=0.0)
@@ -336,7 +337,7 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
             progress.close()
         if todo:
             save_state(output, state)
-    ordered = [outcomes[_key(source)] for source in dict.fromkeys(files)]
+    ordered = [outcomes[_key(source)] for source in files]
     _same_documents(ordered)
     if todo:
         save_state(output, {**state, **{_key(Path(o.source)): asdict(o) for o in ordered}})
