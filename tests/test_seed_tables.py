@@ -102,3 +102,14 @@ def test_part3_figures_reproduced(seed: str) -> None:
     assert total > 100
     assert (total - sum(len(v) for v in lost.values())) / total >= 0.97, {
         n: v for n, v in lost.items() if v}
+
+
+def test_contents_lines_of_the_tables_as_the_seed_prints_them() -> None:
+    # Seed 004's 目录 under 第二部分, transcribed (the extraction's space after 、 dropped).
+    seed = ["一、部门收支总体情况表", "二、部门收入总体情况表", "三、部门支出总体情况表",
+            "四、财政拨款收支预算总体情况表", "五、一般公共预算支出情况表",
+            "六、一般公共预算基本支出情况表", "七、一般公共预算项目支出情况表",
+            "八、政府性基金预算支出情况表", "九、国有资本经营预算支出情况表",
+            "十、财政拨款“三公”经费支出情况表", "十一、上年结转结余情况明细表"]
+    tables = _tables(_document(EXAMPLES["004"]))
+    assert [tables[str(n)]["contents"] for n in range(1, 12)] == seed

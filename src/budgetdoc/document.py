@@ -103,6 +103,7 @@ class Table:
     label_sums: dict[str, list[str]] = field(default_factory=dict)
     # Two-sided tables: the pair of labels whose first columns must be equal (收入 = 支出).
     balance: tuple[str, str] | None = None
+    contents: str = ""  # its line in the 目录 (一、部门收支总体情况表), or "" if not listed
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -110,6 +111,7 @@ class Table:
             "number": self.number,
             "caption": self.caption,
             "title": self.title,
+            "contents": self.contents,
             "department_line": self.department_line,
             "unit_line": self.unit_line,
             "orientation": self.orientation,

@@ -24,6 +24,12 @@ def render_line(template: str, **values: Any) -> str:
     return _TEXT.from_string(template).render(**values)
 
 
+def _numeral(department: Department, number: int) -> str:
+    numerals: list[str] = data_file(f"profiles/{department.profile.name}/narrative.yaml")[
+        "numerals"]
+    return numerals[number - 1]
+
+
 def _header(spec: list[list[Any]], numbers: list[str] | None) -> list[list[HeaderCell]]:
     rows = [
         [HeaderCell(c) if isinstance(c, str) else HeaderCell(c["text"], c.get("colspan", 1),
@@ -225,6 +231,8 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
     return Table(
         number=spec["number"],
         caption=render_line(department.profile.tables["caption"], number=spec["number"]),
+        contents=render_line(department.profile.tables["contents"], title=spec["title"],
+                             numeral=_numeral(department, spec["number"])),
         title=spec["title"],
         department_line=render_line(lines["department_line"], **values),
         unit_line=render_line(lines["unit_line"], **values),

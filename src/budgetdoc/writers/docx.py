@@ -120,7 +120,7 @@ class _Layout:
                     entries.append((block.level, block.text))
                 elif (isinstance(block, Table) and table_level and _in_toc(block)
                       and block.title):
-                    entries.append((table_level, block.title))
+                    entries.append((table_level, block.contents or block.title))
         return entries
 
     def toc(self, document: Document) -> list[Item]:

@@ -212,7 +212,7 @@ def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], li
                 table = _table_view(block, ident, spec)
                 view.blocks.append(BlockView("table", block, ident, table))
                 if block.caption:
-                    toc.append(TocEntry(2, ident, table.bookmark))
+                    toc.append(TocEntry(2, ident, block.contents or table.bookmark))
         parts.append(view)
     return parts, toc
 
