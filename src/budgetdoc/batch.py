@@ -31,11 +31,12 @@ from typing import Any, TextIO
 
 import jinja2
 
-from . import __version__
+from . import __version__, pipeline
 from .build import build_one, write_atomic
 from .output import safe_name
-from .report import format_text
+from .report import format_text, is_wide
 from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
+from .writers.pdf import html_environment
 
 YEAR_FILE = re.compile(r"^\d{4}$")
 STATE = Path(".budgetdoc") / "state.json"
@@ -110,7 +111,7 @@ def input_files(path: Path) -> list[Path]:
     year = _file_year(path)
     if year is None:
         return sorted(p for p in path.parent.glob("*.yaml") if p.is_file())
-    prior = path.with_name(f"{year - 1}{path.suffix}")
+    prior = pipeline.prior_path(path, year)
     return [path, prior] if prior.is_file() else [path]
 
 
@@ -477,10 +478,7 @@ def _csv(records: list[dict[str, Any]]) -> str:
 
 
 def _template(name: str) -> jinja2.Template:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "html"),
-                                     autoescape=True, undefined=jinja2.StrictUndefined,
-                                     keep_trailing_newline=True)
-    return environment.get_template(name)
+    return html_environment().get_template(name)
 
 
 def _index(year: str, records: list[dict[str, Any]], counts: Counter[str]) -> str:
@@ -491,7 +489,7 @@ def _index(year: str, records: list[dict[str, Any]], counts: Counter[str]) -> st
 # --- the terminal table ---------------------------------------------------------------------
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return sum(2 if is_wide(ch) else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:

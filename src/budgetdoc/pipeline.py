@@ -39,6 +39,11 @@ class Result:
                                                        d.location.column or 0, d.rule))
 
 
+def prior_path(path: Path, year: int) -> Path:
+    """Last year's file beside a department's file: 2023.yaml next to 2024.yaml."""
+    return path.with_name(f"{year - 1}{path.suffix}")
+
+
 def run(path: Path, *, with_prior: bool = True) -> Result:
     result = Result(path)
     data, source_map, found = load_file(path)
@@ -79,15 +84,15 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
         result.diagnostics += checks.table_identities(department, table)
     result.diagnostics += checks.department_checks(department)
     result.diagnostics += rules.department_rules(department)
-    prior_path = path.with_name(f"{department.year - 1}{path.suffix}")
-    prior_values = _prior_year(prior_path) if with_prior else None
+    prior_file = prior_path(path, department.year)
+    prior_values = _prior_year(prior_file) if with_prior else None
     result.comparisons = figures.comparisons(department, prior_values)
-    if prior_values is None and with_prior and prior_path.exists():
+    if prior_values is None and with_prior and prior_file.exists():
         needed = any(c.prior is None and c.required for c in result.comparisons)
         if needed:
             result.diagnostics.append(diagnostic("changes.prior_file", Location(str(path)),
-                                                 prior_file=str(prior_path)))
-    result.diagnostics += checks.changes(department, result.comparisons, prior_path.name)
+                                                 prior_file=str(prior_file)))
+    result.diagnostics += checks.changes(department, result.comparisons, prior_file.name)
     result.diagnostics += narrative.missing_purposes(department)
     declared, found = narrative.declared_figures(department, result.comparisons)
     result.diagnostics += found

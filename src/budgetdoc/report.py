@@ -8,6 +8,12 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .resources import data_file
 
+
+def is_wide(ch: str) -> bool:
+    """A character a terminal shows two columns wide (CJK and full-width punctuation)."""
+    return ord(ch) > 0x2E7F
+
+
 EXCERPT = 100  # characters of the offending line shown around the column
 
 
@@ -41,7 +47,7 @@ def format_text(diagnostics: list[Diagnostic]) -> str:
                 text, column = _window(lines[loc.line - 1], loc.column or 1)
                 out.append(f"    {text}")
                 if loc.column:
-                    pad = "".join("\u3000" if ord(ch) > 0x2E7F else " "
+                    pad = "".join("\u3000" if is_wide(ch) else " "
                                   for ch in text[: column - 1])
                     out.append(f"    {pad}^")
         out.append(f"    → {d.remedy}")

@@ -8,6 +8,7 @@ pdf.yaml. Table of contents page numbers, page numbers and the outline are Weasy
 
 from __future__ import annotations
 
+import functools
 import gc
 import unicodedata
 from collections.abc import Sequence
@@ -217,7 +218,9 @@ def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], li
     return parts, toc
 
 
-def _environment() -> jinja2.Environment:
+@functools.cache
+def html_environment() -> jinja2.Environment:
+    """The templates of templates/html (autoescaped), compiled once per process."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(HTML_TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -230,7 +233,7 @@ def render_html(document: Document, fonts_dir: Path | None = None,
     """The whole document as one self-contained HTML page (the stylesheet inline)."""
     spec = pdf_fonts.settings(profile)
     faces = pdf_fonts.bureau_fonts(fonts_dir, profile)
-    environment = _environment()
+    environment = html_environment()
     css = environment.get_template("budget.css").render(
         faces=faces, fonts=pdf_fonts.font_stacks(faces, profile))
     if "</" in css:
