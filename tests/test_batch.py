@@ -296,13 +296,71 @@ def test_a_generated_set_builds_in_a_pool(tmp_path: Path, capsys) -> None:
     assert len(documents(out)) == 8
 
 
-def test_two_files_of_one_department_both_fail(folder: Path, tmp_path: Path, capsys) -> None:
+def test_two_files_of_one_department_both_fail_and_neither_is_built(
+        folder: Path, tmp_path: Path, capsys) -> None:
     (folder / "d").mkdir()
     (folder / "d" / "2024.yaml").write_text(department("甲局"), encoding="utf-8")
+    out = tmp_path / "out"
+    status, stdout, _ = build(capsys, str(folder / "a"), str(folder / "d"), "-o", str(out))
+    assert status == 1
+    assert len(re.findall(r"^甲局\s+未通过\s+未生成.*是同一部门的同一年度", stdout, re.M)) == 2
+    assert documents(out) == {}
+
+
+def test_a_copied_department_never_overwrites_the_last_good_documents(
+        folder: Path, tmp_path: Path, capsys) -> None:
+    """A bureau copies a department's folder and forgets to change the name in the copy."""
+    out = tmp_path / "out"
+    build(capsys, str(folder / "a"), "-o", str(out))
+    good = {p: p.read_bytes() for p in documents(out)}
+    assert len(good) == 2
+    copy = folder / "d" / "2024.yaml"
+    copy.parent.mkdir()
+    copy.write_text(department("甲局").replace("80.00", "81.00"), encoding="utf-8")
+
+    status, stdout, _ = build(capsys, str(copy), "-o", str(out))  # the original not named
+    assert status == 1 and re.search(r"^甲局\s+未通过\s+未生成", stdout, re.M)
+    assert str(folder / "a" / "2024.yaml") in stdout
+    assert {p: p.read_bytes() for p in documents(out)} == good
+
+    status, stdout, _ = build(capsys, str(folder), "-o", str(out))  # both in one run
+    assert status == 1
+    assert len(re.findall(r"^甲局\s+未通过\s+未生成", stdout, re.M)) == 2
+    assert {p: p.read_bytes() for p in documents(out) if "甲局" in str(p)} == good
+    row = next(d for d in json.loads((out / "2024" / "summary.json").read_text("utf-8"))[
+        "departments"] if d["source"] == str(folder / "a" / "2024.yaml"))
+    assert row["previous"] and set(row["links"]) == {"docx", "pdf"}
+
+    copy.unlink()  # the mistake corrected: the original is as it was, nothing to rebuild
+    status, stdout, _ = build(capsys, str(folder), "-o", str(out))
+    assert re.search(r"^甲局\s+通过\s+未改动", stdout, re.M)
+    assert {p: p.read_bytes() for p in documents(out) if "甲局" in str(p)} == good
+
+
+def test_a_clash_the_quick_reading_misses_is_still_reported(folder: Path, tmp_path: Path,
+                                                             capsys) -> None:
+    flow = department("甲局").replace(
+        "meta:\n  department: 甲局\n  year: 2024\n  kind: 预算\n  published: 2024-02-20\n"
+        "  unit: 万元\n",
+        "meta: {department: 甲局, year: 2024, kind: 预算, published: 2024-02-20, unit: 万元}\n")
+    assert flow != department("甲局")
+    (folder / "d").mkdir()
+    (folder / "d" / "2024.yaml").write_text(flow, encoding="utf-8")
     status, stdout, _ = build(capsys, str(folder / "a"), str(folder / "d"), "-o",
                               str(tmp_path / "out"))
     assert status == 1
-    assert len(re.findall(r"^甲局\s+未通过\s+已生成.*是同一部门的同一年度", stdout, re.M)) == 2
+    assert len(re.findall(r"^甲局\s+未通过\s+已生成.*已互相覆盖", stdout, re.M)) == 2
+
+
+def test_the_quick_reading_of_year_and_department(tmp_path: Path) -> None:
+    text = ("# 注释 department: 假的\nmeta:  # 基本信息\n  department: '乙局'  # 名称\n\n"
+            "  # 年度\n  year: 2025\noverview:\n  department: 不是这个\n  year: 1999\n")
+    path = Path(__file__).parent / "fixtures" / "minimal.yaml"
+    assert batch._declared(path) == (2024, "测试局")
+    assert batch._declared(Path("/nonexistent/2024.yaml")) == (None, "")
+    other = tmp_path / "2025.yaml"
+    other.write_text(text, encoding="utf-8")
+    assert batch._declared(other) == (2025, "乙局")
 
 
 def test_a_worker_that_dies_fails_only_as_an_internal_error(folder: Path, tmp_path: Path,

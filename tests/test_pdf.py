@@ -312,9 +312,16 @@ def test_render_logs_no_warning(example_renders) -> None:
 
 
 def test_two_renders_are_byte_identical(example_renders) -> None:
+    """The second render reuses the process's font configuration; a new process does not."""
     _, first, second, _ = example_renders
     assert first == second
     assert b"/CreationDate" not in first and b"/ModDate" not in first
+    script = ("import sys; from pathlib import Path; from budgetdoc import pipeline; "
+              "from budgetdoc.writers import pdf; sys.stdout.buffer.write(pdf.render(pipeline.run("
+              "Path('examples/departments/changji-beijing-office/2024.yaml')).document))")
+    fresh = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                           check=True).stdout
+    assert fresh == first
 
 
 @needs_poppler

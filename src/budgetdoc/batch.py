@@ -202,14 +202,25 @@ def build_department(source: Path, output: Path, fonts_dir: Path | None,
     return outcome
 
 
-def _department_name(source: Path) -> str:
-    """The name in a file that did not load far enough to be a department (best effort)."""
+def _declared(source: Path) -> tuple[int | None, str]:
+    """The year and department a file declares under `meta:`, read without loading it.
+
+    Best effort (the first 8 KB, block style): for a file that did not load far enough to be
+    a department, and to see before building that two files would write the same documents.
+    """
     try:
-        text = source.read_text("utf-8", errors="replace")[:4096]
+        text = source.read_text("utf-8", errors="replace")[:8192]
     except OSError:
-        return ""
-    match = re.search(r"^\s+department:\s*['\"]?([^'\"\n#]+)", text, re.M)
-    return match.group(1).strip() if match else ""
+        return None, ""
+    meta = re.search(r"^meta:[ \t]*(?:#.*)?\n((?:[ \t]+\S.*\n|[ \t]*(?:#.*)?\n)*)", text, re.M)
+    block = meta.group(1) if meta else ""
+    name = re.search(r"^[ \t]+department:[ \t]*['\"]?([^'\"\n#]+)", block, re.M)
+    year = re.search(r"^[ \t]+year:[ \t]*['\"]?(\d{4})\b", block, re.M)
+    return (int(year.group(1)) if year else None), (name.group(1).strip() if name else "")
+
+
+def _department_name(source: Path) -> str:
+    return _declared(source)[1]
 
 
 # --- state ----------------------------------------------------------------------------------
@@ -312,18 +323,23 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
     state = load_state(output)
     tool = tool_fingerprint(fonts_dir)
     files = list({_key(source): source for source in files}.values())  # each file once
+    clashing = _clashes(files, state)
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Path, str]] = []
     for source in files:
-        print_fingerprint = fingerprint(source, tool)
-        earlier = recorded(state.get(_key(source)), source=str(source), action="skipped",
-                           seconds=0.0)
-        if not force and earlier is not None and unchanged(earlier, print_fingerprint, output):
-            outcome = outcomes[_key(source)] = earlier
-            if progress:
-                progress.step(outcome.department)
+        if _key(source) in clashing:  # neither is built: each would overwrite the other
+            outcome = outcomes[_key(source)] = clashing[_key(source)]
+            _keep_previous(outcome, recorded(state.get(_key(source))), output)
         else:
-            todo.append((source, print_fingerprint))
+            print_fingerprint = fingerprint(source, tool)
+            earlier = recorded(state.get(_key(source)), source=str(source),
+                               action="skipped", seconds=0.0)
+            if force or earlier is None or not unchanged(earlier, print_fingerprint, output):
+                todo.append((source, print_fingerprint))
+                continue
+            outcome = outcomes[_key(source)] = earlier
+        if progress:
+            progress.step(outcome.department)
     if todo and before_build:
         before_build()
     try:
@@ -341,7 +357,8 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
     ordered = [outcomes[_key(source)] for source in files]
     _same_documents(ordered)
     if todo:
-        save_state(output, {**state, **{_key(Path(o.source)): asdict(o) for o in ordered}})
+        save_state(output, {**state, **{_key(Path(o.source)): asdict(o) for o in ordered
+                                        if _key(Path(o.source)) not in clashing}})
     summaries = write_summaries(output, ordered, state)
     return Run(ordered, summaries)
 
@@ -379,8 +396,48 @@ def _run(todo: list[tuple[Path, str]], output: Path, fonts_dir: Path | None,
             raise
 
 
+def _clashes(files: list[Path], state: dict[str, dict[str, Any]]) -> dict[str, Outcome]:
+    """Files that would write the same department's documents for the same year.
+
+    Seen before anything is built, so that neither overwrites the other's (or an earlier
+    run's) documents: every file of this run declaring the same year and department fails,
+    and so does a file of this run declaring those of another, still existing file built
+    in an earlier run. Nothing about a clash is recorded; it is looked for on every run.
+    """
+    unknown = _texts()["unknown_year"]
+    claims: dict[tuple[str, str], list[str]] = {}
+    this_run = {_key(source) for source in files}
+    for source in files:
+        year, name = _declared(source)
+        if name:
+            claims.setdefault((str(year or _file_year(source) or unknown), name),
+                              []).append(str(source))
+    for key, entry in state.items():
+        earlier = recorded(entry)
+        if key in this_run or earlier is None or not earlier.outputs or \
+                not earlier.department or not Path(key).is_file():
+            continue
+        claim = claims.get((str(earlier.year or unknown), earlier.department))
+        if claim:
+            claim.append(earlier.source)
+    separator = data_file("labels.yaml")["list_separator"]
+    clashing = {}
+    for (year, name), sources in claims.items():
+        if len(sources) < 2:
+            continue
+        for source in sources:
+            if _key(Path(source)) not in this_run:
+                continue
+            others = separator.join(s for s in sources if s != source)
+            clashing[_key(Path(source))] = Outcome(
+                source, int(year) if year.isdigit() else None, name, "failed",
+                action="checked", detail=_texts()["same_department"].format(others=others))
+    return clashing
+
+
 def _same_documents(outcomes: list[Outcome]) -> None:
-    """Two files of one department would overwrite each other's documents: both fail."""
+    """Two files built into the same documents both fail (the clash was not seen before the
+    build because a file declares its department in a way `_declared` does not read)."""
     by_outputs: dict[tuple[str, ...], list[Outcome]] = {}
     for outcome in outcomes:
         if outcome.outputs and not outcome.previous:
@@ -392,7 +449,7 @@ def _same_documents(outcomes: list[Outcome]) -> None:
             separator = data_file("labels.yaml")["list_separator"]
             others = separator.join(o.source for o in group if o is not outcome)
             outcome.status = "failed"
-            outcome.detail = _texts()["same_department"].format(others=others)
+            outcome.detail = _texts()["same_department_built"].format(others=others)
 
 
 # --- summaries ------------------------------------------------------------------------------
