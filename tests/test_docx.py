@@ -11,6 +11,7 @@ import difflib
 import functools
 import io
 import os
+import re
 import textwrap
 import zipfile
 from decimal import Decimal
@@ -258,7 +259,7 @@ SYNTHETIC_DUMP = textwrap.dedent("""\
     [Cover Title] 2024 年部门预算公开
     <page break>
     [Contents Title] 目录
-    [toc 1] {{TOC \\o "1-2" \\h \\z \\t "Table Title,2"|第一部分 概况
+    [toc 1] {{TOC \\o "1-2" \\h \\z \\l "2-2"|第一部分 概况
     [toc 2] 一、主要职能
     [toc 1] 第二部分 公开表
     [toc 2] 收支表
@@ -275,7 +276,7 @@ SYNTHETIC_DUMP = textwrap.dedent("""\
     <page break>
     [heading 1] 第二部分 公开表
     [Table Caption] 表 1
-    [Table Title] 收支表
+    [Table Title] {{TC "收支表" \\l 2}}收支表
     [Table Unit] 编制部门：测试局<tab>单位：万元
     <table 5 columns>
     H | 科目编码 (span 2) | 名称 (v) | 金额 (span 2)
@@ -287,7 +288,7 @@ SYNTHETIC_DUMP = textwrap.dedent("""\
     [Spacer]
     === end of section: portrait 11906x16838, footer '— {{PAGE|1}} —', page numbers from 1 ===
     [Table Caption] 表 2
-    [Table Title] 基金表
+    [Table Title] {{TC "基金表" \\l 2}}基金表
     [Table Unit] 编制部门：测试局<tab>单位：万元
     <table 2 columns>
     H | 科目 | 合计
@@ -392,3 +393,43 @@ def test_the_profile_names_every_style_the_writer_uses() -> None:
         **PROFILE["styles"]["body"], "first_line_chars": 2}}}
     with pytest.raises(ValueError, match=r"styles\.body.*first_line_chars"):
         check_profile(broken, "docx.yaml")
+
+
+def word_toc(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(prefilled, rebuilt): the TOC entries as written, and those Word collects when it
+    updates the TOC field: heading-style paragraphs within its \\o levels and TC fields within
+    its \\l levels, in document order (read from the dump, not from the writer)."""
+    instruction = re.search(r"\{\{TOC ([^|]*)\|", text)
+    assert instruction is not None
+    headings = re.search(r'\\o "(\d)-(\d)"', instruction[1])
+    entries = re.search(r'\\l "(\d)-(\d)"', instruction[1])
+    prefilled = [(int(m[1]), m[2]) for m in re.finditer(
+        r"^\[toc (\d)\] (?:\{\{TOC [^|]*\|)?(.*?)(?:\}\})?$", text, re.M)]
+    rebuilt = []
+    for line in text.splitlines():
+        heading = re.match(r"\[heading (\d)\] (.*)", line)
+        if heading and headings and int(headings[1]) <= int(heading[1]) <= int(headings[2]):
+            rebuilt.append((int(heading[1]), heading[2]))
+        for field in re.finditer(r'\{\{TC "((?:[^"\\]|\\.)*)" \\l (\d)\}\}', line):
+            if entries and int(entries[1]) <= int(field[2]) <= int(entries[2]):
+                rebuilt.append((int(field[2]), re.sub(r"\\(.)", r"\1", field[1])))
+    return prefilled, rebuilt
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
+def test_word_rebuilds_the_prefilled_toc(path: Path) -> None:
+    """Word updates the TOC when the file opens; it must come out as prefilled (一、… on the
+    tables' entries, as the seeds print them), only with page numbers."""
+    prefilled, rebuilt = word_toc(dump(rendered(path)))
+    assert any(text.startswith("一、") for level, text in prefilled if level == 2)
+    assert rebuilt == prefilled
+
+
+def test_a_quote_in_a_table_title_is_escaped_in_its_toc_entry() -> None:
+    document = synthetic()
+    table = next(t for t in document.tables() if t.title == "收支表")
+    table.contents = '一、"收支"表'
+    text = dump(render(document))
+    assert '{{TC "一、\\"收支\\"表" \\l 2}}' in text
+    prefilled, rebuilt = word_toc(text)
+    assert rebuilt == prefilled

@@ -31,7 +31,7 @@ from ..document import Document, Heading, Paragraph, Table
 from ..resources import data_file
 from .docx_styles import check_profile, font_table_xml, styles_xml
 from .docx_table import table_xml
-from .ooxml import NSDECL, Item, Para, Raw, esc, field_runs, runs, twips_mm
+from .ooxml import NSDECL, Item, Para, Raw, entry_field, esc, field_runs, runs, twips_mm
 
 _DROPPED = {RT.CUSTOM_XML, RT.THEME, RT.FONT_TABLE, RT.WEB_SETTINGS, RT.THUMBNAIL,
             RT.EXTENDED_PROPERTIES,
@@ -128,8 +128,8 @@ class _Layout:
             return "the table of contents"
         spec = self.profile["toc"]
         instruction = f'TOC \\o "1-{int(spec["levels"])}" \\h \\z'
-        if int(spec["table_level"]):
-            instruction += f' \\t "{self.styles["table_title"]["name"]},{int(spec["table_level"])}"'
+        if int(spec["table_level"]):  # the tables' entries come from their TC fields
+            instruction += f' \\l "{int(spec["table_level"])}-{int(spec["table_level"])}"'
         begin, end = field_runs(instruction, dirty=True)
         items: list[Item] = []
         if document.toc_title:
@@ -163,6 +163,10 @@ class _Layout:
         if table.title:
             role = "table_title" if _in_toc(table) else "form_title"
             items.append(self.para(role, table.title, where))
+            level = int(self.profile["toc"]["table_level"])
+            if role == "table_title" and level:  # Word's rebuilt TOC keeps 一、… as prefilled
+                items[-1].content = (entry_field(table.contents or table.title, level)
+                                     + items[-1].content)
         if table.subtitle:
             items.append(self.para("table_subtitle", table.subtitle, where))
         department, unit = table.department_line, table.unit_line

@@ -71,6 +71,17 @@ def field_runs(instruction: str, result: str = "", *, dirty: bool = False) -> tu
     return begin, '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
 
 
+def entry_field(text: str, level: int) -> str:
+    """A TC field: `text` as a level-`level` entry of the TOC when Word rebuilds it.
+
+    It shows nothing in the document; the TOC field collects it through its \\l switch.
+    """
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> TC "{esc(quoted)}" \\l {int(level)} '
+            '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
 @dataclass
 class Para:
     """A body paragraph; page breaks and section ends are decided after it is made."""
