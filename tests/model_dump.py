@@ -24,6 +24,10 @@ def dump(document: dict) -> str:
             else:
                 lines.append(f"[{block['caption'] or block['kind']}] {block['title']}"
                              f" {block['subtitle']} ({block['orientation']})".rstrip())
+                if block["contents"]:
+                    lines.append(f"  目录: {block['contents']}")
+                if block.get("outline"):
+                    lines.append(f"  书签: {block['outline']}")
                 for line in (block["department_line"], block["unit_line"]):
                     if line:
                         lines.append(f"  {line}")

@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from budgetdoc import pipeline
 from budgetdoc.document import Cell, Document, HeaderCell, Heading, Paragraph, Part, Row, Table
@@ -393,6 +394,13 @@ def test_outline_has_parts_and_tables(example_renders, tmp_path) -> None:
     outline = xml[xml.index("<outline>"):]
     top = re.sub(r"<outline>.*?</outline>", "", outline[len("<outline>"):], flags=re.S)
     assert re.findall(r"<item[^>]*>([^<]*)</item>", top) == [p.heading for p in document.parts]
+    # each project's performance table is told apart by the project's name, from the file
+    source = yaml.safe_load((ROOT / "examples" / "departments" / "changji-beijing-office" /
+                             "2024.yaml").read_text("utf-8"))
+    projects = [p["project"] for p in source["performance"]["projects"]]
+    assert len(projects) >= 2
+    assert [label for label in labels if label.startswith("项目支出绩效目标表")] == [
+        f"项目支出绩效目标表（{name}）" for name in projects]
 
 
 @needs_poppler

@@ -104,6 +104,7 @@ class Table:
     # Two-sided tables: the pair of labels whose first columns must be equal (收入 = 支出).
     balance: tuple[str, str] | None = None
     contents: str = ""  # its line in the 目录 (一、部门收支总体情况表), or "" if not listed
+    outline: str = ""  # its bookmark where caption and title do not tell it apart, or ""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -122,6 +123,8 @@ class Table:
         }
         if self.empty_note is not None:
             out["empty_note"] = self.empty_note
+        if self.outline:
+            out["outline"] = self.outline
         return out
 
 

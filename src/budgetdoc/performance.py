@@ -44,11 +44,13 @@ def _amount(ledger: Ledger, selector: Filter) -> Cell:
     return Cell(figure=ledger.total(selector), colspan=2, blank_zero=False)
 
 
-def _form(dept: Department, title: str, rows: list[Row], columns: int) -> Table:
+def _form(dept: Department, title: str, rows: list[Row], columns: int,
+          outline: str = "") -> Table:
     spec = data_file(f"profiles/{dept.profile.name}/narrative.yaml")["performance_tables"]
     return Table(number=0, caption="", title=title, department_line="", unit_line="",
                  orientation="landscape" if columns > 6 else "portrait", header=[], rows=rows,
-                 subtitle=render_line(spec["subtitle"], year=dept.year), kind="form")
+                 subtitle=render_line(spec["subtitle"], year=dept.year), kind="form",
+                 outline=outline)
 
 
 def department_table(dept: Department) -> Table | None:
@@ -108,7 +110,8 @@ def project_tables(dept: Department) -> list[Table]:
             Row([Cell(c) for c in labels["columns"]], "form"),
             *_indicator_rows(data.get("indicators") or [], 2),
         ]
-        tables.append(_form(dept, labels["title"], rows, 9))
+        outline = render_line(labels["outline"], title=labels["title"], project=data["project"])
+        tables.append(_form(dept, labels["title"], rows, 9, outline))
     return tables
 
 

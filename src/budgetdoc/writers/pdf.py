@@ -188,7 +188,7 @@ def _placed(rows: Sequence[Sequence[_S]], starts: list[list[int]]) -> list[tuple
 def _table_view(table: Table, ident: str, spec: dict[str, Any]) -> TableView:
     columns, widths, body = _layout(table, spec["columns"])
     separator = spec["labels"]["bookmark_separator"]
-    bookmark = separator.join(t for t in (table.caption, table.title) if t)
+    bookmark = table.outline or separator.join(t for t in (table.caption, table.title) if t)
     return TableView(
         table=table, id=ident, bookmark=bookmark, columns=columns, widths=widths,
         body=[(row.level, cells) for row, cells in zip(table.rows, body, strict=True)])
