@@ -307,6 +307,35 @@ def test_two_files_of_one_department_both_fail_and_neither_is_built(
     assert documents(out) == {}
 
 
+def test_reports_are_named_by_department_and_follow_a_rename(folder: Path, tmp_path: Path,
+                                                             capsys) -> None:
+    out = tmp_path / "out"
+    build(capsys, str(folder), "-o", str(out))
+    reports = out / "2024" / "检查报告"
+    assert sorted(p.name for p in reports.iterdir()) == ["丙局.html", "乙局.html", "甲局.html"]
+    source = folder / "a" / "2024.yaml"
+    source.write_text(department("甲厅"), encoding="utf-8")
+    build(capsys, str(folder), "-o", str(out))
+    assert sorted(p.name for p in reports.iterdir()) == ["丙局.html", "乙局.html", "甲厅.html"]
+    assert set(summary(out)) == {"甲厅", "乙局", "丙局"}
+
+
+def test_a_report_path_from_a_tampered_state_file_is_never_deleted(folder: Path, tmp_path: Path,
+                                                                  capsys) -> None:
+    out = tmp_path / "out"
+    build(capsys, str(folder / "a"), "-o", str(out))
+    bystander = tmp_path / "bystander.html"
+    bystander.write_text("keep", encoding="utf-8")
+    state_file = out / ".budgetdoc" / "state.json"
+    state = json.loads(state_file.read_text("utf-8"))
+    (entry,) = state["departments"].values()
+    entry["report"], entry["fingerprint"] = "../bystander.html", "changed"
+    state_file.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    status, _, _ = build(capsys, str(folder / "a"), "-o", str(out))
+    assert status == 0 and bystander.read_text("utf-8") == "keep"
+    assert (out / "2024" / "检查报告" / "甲局.html").is_file()
+
+
 def test_a_copied_department_never_overwrites_the_last_good_documents(
         folder: Path, tmp_path: Path, capsys) -> None:
     """A bureau copies a department's folder and forgets to change the name in the copy."""

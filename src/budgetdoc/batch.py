@@ -155,9 +155,11 @@ class Outcome:
         return self.status in ("ok", "warnings")
 
 
-def _report_path(source: Path, year: int | None) -> Path:
-    """Where a department's check report goes, relative to the output folder."""
-    name = source.parent.name if _file_year(source) is not None else source.stem
+def _report_path(source: Path, year: int | None, department: str) -> Path:
+    """Where a department's check report goes, relative to the output folder: named by the
+    department (unique in a year, as its documents are), else by its folder or file."""
+    name = department or (source.parent.name if _file_year(source) is not None
+                          else source.stem)
     texts = _texts()
     return Path(str(year or texts["unknown_year"])) / texts["reports_folder"] / \
         f"{safe_name(name)}.html"
@@ -190,7 +192,7 @@ def build_department(source: Path, output: Path, fonts_dir: Path | None,
         outcome.action = "built" if built.ok else "checked"
         outcome.outputs = [str(p.relative_to(output)) for p in built.outputs]
         outcome.sizes = [p.stat().st_size for p in built.outputs]
-        report = _report_path(source, outcome.year)
+        report = _report_path(source, outcome.year, outcome.department)
         write_atomic(output / report,
                      _report_html(outcome, format_text(built.diagnostics)).encode("utf-8"))
         outcome.report = str(report)
@@ -342,6 +344,8 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
             progress.step(outcome.department)
     if todo and before_build:
         before_build()
+    reports = {key: str(entry["report"]) for key, entry in state.items()
+               if isinstance(entry, dict) and entry.get("report")}
     try:
         for outcome in _run(todo, output, fonts_dir, jobs):
             _keep_previous(outcome, recorded(state.get(_key(Path(outcome.source)))), output)
@@ -356,11 +360,29 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
             save_state(output, state)
     ordered = [outcomes[_key(source)] for source in files]
     _same_documents(ordered)
+    _remove_old_reports(ordered, reports, state, output)
     if todo:
         save_state(output, {**state, **{_key(Path(o.source)): asdict(o) for o in ordered
                                         if _key(Path(o.source)) not in clashing}})
     summaries = write_summaries(output, ordered, state)
     return Run(ordered, summaries)
+
+
+def _remove_old_reports(outcomes: list[Outcome], before: dict[str, str],
+                        state: dict[str, dict[str, Any]], output: Path) -> None:
+    """A report written under a new name (its department was renamed) replaces the file's
+    earlier one, unless some department's record still names that one."""
+    named = {o.report for o in outcomes} | {
+        str(entry.get("report")) for entry in state.values() if isinstance(entry, dict)}
+    folder = _texts()["reports_folder"]
+    for outcome in outcomes:
+        old = before.get(_key(Path(outcome.source)))
+        if not old or old in named:
+            continue
+        path = Path(old)  # from the state file: only ever a report of ours, in the output
+        if (not path.is_absolute() and ".." not in path.parts and path.suffix == ".html"
+                and len(path.parts) == 3 and path.parts[1] == folder):
+            (output / path).unlink(missing_ok=True)
 
 
 def _keep_previous(outcome: Outcome, earlier: Outcome | None, output: Path) -> None:
