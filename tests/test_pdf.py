@@ -6,12 +6,14 @@ BUDGETDOC_UPDATE_GOLDEN=1; otherwise a difference fails. Review the diff before 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -448,3 +450,17 @@ def test_fonts_folder_is_used_before_system_fonts(weasyprint_warnings, tmp_path)
     names = _poppler("pdffonts", data, tmp_path)
     assert "budgetdoc-heading" in names  # Latin text of headings from the bureau's font
     assert "Noto-Sans-CJK-SC" in names  # its missing glyphs from the system family
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="fonts-dejavu-core not installed")
+def test_a_fonts_folder_leaves_no_temporary_copies_behind(tmp_path) -> None:
+    """WeasyPrint copies a bureau's fonts into a temporary folder; a batch worker ends
+    without finalising what it keeps, so the render itself must let that folder go."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    shutil.copy(DEJAVU, fonts / "heading.ttf")
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.glob("weasyprint-*"))
+    pdf.render(synthetic(), fonts)
+    gc.collect()
+    assert set(temporary.glob("weasyprint-*")) <= before

@@ -246,12 +246,14 @@ def render_html(document: Document, fonts_dir: Path | None = None,
 
 
 @functools.cache
-def _font_configuration(fonts_dir: Path | None, profile: str) -> Any:
-    """One WeasyPrint font configuration per fonts folder, kept for the process.
+def _system_font_configuration() -> Any:
+    """One WeasyPrint font configuration for the system fonts, kept for the process.
 
     Its caches (font metrics, struts, features) stay warm from one document to the next, so
-    each document after the first in a batch worker renders ~0.1 s faster; the output bytes
-    are the same. The same @font-face rules are registered only once (WeasyPrint keys them).
+    each document after the first in a batch worker renders ~0.1 s faster, with the same
+    bytes. Not for a bureau's fonts folder: WeasyPrint copies those fonts into a temporary
+    folder that only goes when the configuration does, and a pool worker ends without
+    finalising what it keeps; so each such render has its own, as WeasyPrint's default.
     """
     from weasyprint.text.fonts import FontConfiguration
     return FontConfiguration()
@@ -272,7 +274,8 @@ def render(document: Document, fonts_dir: Path | None = None,
     gc.disable()  # the layout allocates millions of short-lived objects: ~25 % faster
     try:
         pdf: bytes = HTML(string=html, base_url=str(HTML_TEMPLATES)).write_pdf(
-            pdf_identifier=True, font_config=_font_configuration(fonts_dir, profile))
+            pdf_identifier=True,
+            font_config=_system_font_configuration() if fonts_dir is None else None)
     finally:
         if collecting:
             gc.enable()
