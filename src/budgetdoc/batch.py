@@ -426,35 +426,35 @@ def _clashes(files: list[Path], state: dict[str, dict[str, Any]]) -> dict[str, O
     and so does a file of this run declaring those of another, still existing file built
     in an earlier run. Nothing about a clash is recorded; it is looked for on every run.
     """
-    unknown = _texts()["unknown_year"]
-    claims: dict[tuple[str, str], list[str]] = {}
+    claims: dict[tuple[int | None, str], list[str]] = {}
     this_run = {_key(source) for source in files}
     for source in files:
         year, name = _declared(source)
         if name:
-            claims.setdefault((str(year or _file_year(source) or unknown), name),
-                              []).append(str(source))
+            claims.setdefault((year or _file_year(source), name), []).append(str(source))
     for key, entry in state.items():
         earlier = recorded(entry)
         if key in this_run or earlier is None or not earlier.outputs or \
                 not earlier.department or not Path(key).is_file():
             continue
-        claim = claims.get((str(earlier.year or unknown), earlier.department))
+        claim = claims.get((earlier.year, earlier.department))
         if claim:
             claim.append(earlier.source)
-    separator = data_file("labels.yaml")["list_separator"]
     clashing = {}
     for (year, name), sources in claims.items():
         if len(sources) < 2:
             continue
         for source in sources:
-            if _key(Path(source)) not in this_run:
-                continue
-            others = separator.join(s for s in sources if s != source)
-            clashing[_key(Path(source))] = Outcome(
-                source, int(year) if year.isdigit() else None, name, "failed",
-                action="checked", detail=_texts()["same_department"].format(others=others))
+            if _key(Path(source)) in this_run:
+                clashing[_key(Path(source))] = Outcome(
+                    source, year, name, "failed", action="checked",
+                    detail=_texts()["same_department"].format(others=_others(sources, source)))
     return clashing
+
+
+def _others(sources: list[str], own: str) -> str:
+    """The files a clash is with, as its message names them."""
+    return data_file("labels.yaml")["list_separator"].join(s for s in sources if s != own)
 
 
 def _same_documents(outcomes: list[Outcome]) -> None:
@@ -467,11 +467,11 @@ def _same_documents(outcomes: list[Outcome]) -> None:
     for group in by_outputs.values():
         if len(group) < 2:
             continue
+        sources = [o.source for o in group]
         for outcome in group:
-            separator = data_file("labels.yaml")["list_separator"]
-            others = separator.join(o.source for o in group if o is not outcome)
             outcome.status = "failed"
-            outcome.detail = _texts()["same_department_built"].format(others=others)
+            outcome.detail = _texts()["same_department_built"].format(
+                others=_others(sources, outcome.source))
 
 
 # --- summaries ------------------------------------------------------------------------------
