@@ -7,6 +7,7 @@ error raised before rendering, never a page of boxes.
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,14 +100,19 @@ def _css_name(name: str) -> str:
     return name
 
 
-def installed_families() -> set[str]:
-    """Every family name fontconfig knows (all of a font's localized names)."""
+@functools.cache
+def installed_families() -> frozenset[str]:
+    """Every family name fontconfig knows (all of a font's localized names).
+
+    Asked once per process: every PDF render checks its fonts first, and a batch worker
+    renders many (fc-list takes ~10 ms a call).
+    """
     try:
         listing = subprocess.run(["fc-list", "--format", "%{family}\n"], check=True,
                                  capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError) as error:
         raise FontsError(_message("fontconfig_missing")) from error
-    return {name.strip() for line in listing.splitlines() for name in line.split(",")}
+    return frozenset(name.strip() for line in listing.splitlines() for name in line.split(","))
 
 
 def missing_fonts(fonts_dir: Path | None = None, profile: str = PROFILE) -> list[str]:
