@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,17 @@ def variant(edit) -> str:
     data = yaml.safe_load(MINIMAL)
     edit(data)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def matches_golden(golden: Path, text: str) -> None:
+    """`text` equals the reviewed golden file. With BUDGETDOC_UPDATE_GOLDEN=1 the file is
+    rewritten instead (review its diff before committing); without it nothing is written."""
+    if os.environ.get("BUDGETDOC_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+        return
+    assert golden.exists(), f"no golden file {golden}: run with BUDGETDOC_UPDATE_GOLDEN=1"
+    want = golden.read_text(encoding="utf-8")
+    diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                        str(golden), "rendered", n=2))
+    assert text == want, f"differs from the golden file (review, then regenerate):\n{diff[:6000]}"

@@ -7,10 +7,8 @@ committing them.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import io
-import os
 import re
 import textwrap
 import zipfile
@@ -25,6 +23,7 @@ from budgetdoc.ledger import Figure
 from budgetdoc.resources import data_file
 from budgetdoc.writers.docx import render
 from budgetdoc.writers.docx_table import ragged
+from conftest import matches_golden
 from docx_dump import Reader, W, dump
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,17 +52,7 @@ def largest() -> Path:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.parent.name)
 def test_docx_dump_matches_golden(path: Path) -> None:
-    got = dump(rendered(path))
-    golden = GOLDEN / f"{path.parent.name}.txt"
-    if os.environ.get("BUDGETDOC_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(got, encoding="utf-8")
-        return
-    assert golden.exists(), f"{golden} is missing: run with BUDGETDOC_UPDATE_GOLDEN=1, review it"
-    want = golden.read_text(encoding="utf-8")
-    diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
-                                        str(golden), "rendered", n=2))
-    assert got == want, f"DOCX dump differs from the golden file:\n{diff[:6000]}"
+    matches_golden(GOLDEN / f"{path.parent.name}.txt", dump(rendered(path)))
 
 
 # --- determinism --------------------------------------------------------------------------

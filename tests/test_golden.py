@@ -6,12 +6,12 @@ Regenerate with BUDGETDOC_UPDATE_GOLDEN=1; without it the test fails and rewrite
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from budgetdoc import pipeline
+from conftest import matches_golden
 from model_dump import dump
 from seedfigures import EXAMPLES
 
@@ -23,10 +23,4 @@ GOLDEN = Path(__file__).parent / "golden" / "model"
 def test_document_model_matches_golden(folder: str) -> None:
     result = pipeline.run(ROOT / "examples" / "departments" / folder / "2024.yaml")
     assert result.document is not None
-    text = dump(result.document.to_json())
-    golden = GOLDEN / f"{folder}.txt"
-    if os.environ.get("BUDGETDOC_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden}: run with BUDGETDOC_UPDATE_GOLDEN=1"
-    assert text == golden.read_text(encoding="utf-8")
+    matches_golden(GOLDEN / f"{folder}.txt", dump(result.document.to_json()))

@@ -26,12 +26,12 @@ from budgetdoc import pipeline
 from budgetdoc.document import Cell, Document, HeaderCell, Heading, Paragraph, Part, Row, Table
 from budgetdoc.ledger import Figure
 from budgetdoc.writers import pdf, pdf_fonts
+from conftest import matches_golden
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p.name for p in (ROOT / "examples" / "departments").iterdir()
                   if (p / "2024.yaml").exists())
 GOLDEN = ROOT / "tests" / "golden" / "html"
-UPDATE = os.environ.get("BUDGETDOC_UPDATE_GOLDEN") == "1"
 POPPLER = all(shutil.which(tool) for tool in ("pdfinfo", "pdftotext", "pdffonts", "pdftohtml"))
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
 
@@ -54,20 +54,8 @@ def _without_stylesheet(html: str) -> str:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_html_matches_golden(example: str) -> None:
-    html = _without_stylesheet(pdf.render_html(_document(example)))
-    golden = GOLDEN / f"{example}.html"
-    if UPDATE:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(html, encoding="utf-8")
-        return
-    assert golden.exists(), f"no golden file {golden}: run with BUDGETDOC_UPDATE_GOLDEN=1"
-    expected = golden.read_text(encoding="utf-8")
-    if html != expected:
-        got, want = html.splitlines(), expected.splitlines()
-        diff = next((i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b),
-                    min(len(got), len(want)))
-        pytest.fail(f"{example}: HTML differs from {golden.name} at line {diff + 1}; "
-                    "review, then regenerate with BUDGETDOC_UPDATE_GOLDEN=1")
+    matches_golden(GOLDEN / f"{example}.html",
+                   _without_stylesheet(pdf.render_html(_document(example))))
 
 
 def test_golden_files_are_only_for_examples() -> None:
