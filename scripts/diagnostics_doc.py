@@ -10,6 +10,7 @@ docs/, so the catalogue cannot go stale.
 from __future__ import annotations
 
 import difflib
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,26 @@ def apply(edit: dict[str, Any], base: str = MINIMAL) -> str:
     return text + edit.get("append", "")
 
 
+def _profile(spec: dict[str, Any], folder: Path) -> None:
+    """A copy of a shipped profile beside the department file, with the example's edits."""
+    target = folder / spec["name"]
+    shutil.copytree(ROOT / "data" / "profiles" / spec["copy"], target)
+    for relative, pairs in (spec.get("replace") or {}).items():
+        path = target / relative
+        text = path.read_text("utf-8")
+        for old, new in pairs:
+            if old not in text:
+                raise ValueError(f"profile edit does not apply: {relative}: {old!r}")
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+    for relative in spec.get("remove") or []:
+        (target / relative).unlink()
+
+
 def materialize(edit: dict[str, Any], folder: Path) -> Path:
     """Write the example's file(s) into `folder`; return the department file's path."""
+    if "profile" in edit:
+        _profile(edit["profile"], folder)
     for name, other in (edit.get("beside") or {}).items():
         (folder / name).write_text(apply(other), encoding="utf-8")
     path = folder / edit.get("name", "2024.yaml")
@@ -69,6 +88,16 @@ def _changed_lines(edit: dict[str, Any]) -> str:
     lines = [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     if edit.get("name"):
         lines.insert(0, f"# 文件名：{edit['name']}")
+    profile = edit.get("profile")
+    if profile:
+        lines.insert(0, f"# 同目录另有格式文件夹 {profile['name']}（复制自 data/profiles/"
+                        f"{profile['copy']}）")
+        for relative, pairs in (profile.get("replace") or {}).items():
+            lines += [f"# 格式文件 {profile['name']}/{relative}："]
+            for old, new in pairs:
+                lines += [f"-{line}" for line in old.splitlines()]
+                lines += [f"+{line}" for line in new.splitlines()]
+        lines += [f"# 删去格式文件 {profile['name']}/{r}" for r in profile.get("remove") or []]
     for name in edit.get("beside") or {}:
         lines.insert(0, f"# 同目录另有 {name}")
     return "\n".join(lines) or "（见说明）"

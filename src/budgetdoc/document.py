@@ -105,6 +105,7 @@ class Table:
     balance: tuple[str, str] | None = None
     contents: str = ""  # its line in the 目录 (一、部门收支总体情况表), or "" if not listed
     outline: str = ""  # its bookmark where caption and title do not tell it apart, or ""
+    role: str = ""  # what it is in the document (income, fund, …): prose finds tables by role
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -14,7 +14,7 @@ from typing import Any
 from .ledger import ECONOMIC, FUNCTION, Filter
 from .model import Department
 from .numbers import ZERO, D, to_wan
-from .resources import data_file
+from .profile import Profile
 from .yamlload import PathKey
 
 
@@ -40,9 +40,8 @@ class Comparison:
         return self.current != 0 or bool(self.prior)
 
 
-def catalogue(profile_name: str) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = data_file(f"profiles/{profile_name}/comparisons.yaml")[
-        "comparisons"]
+def catalogue(profile: Profile) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = profile.data("comparisons.yaml")["comparisons"]
     return entries
 
 
@@ -66,7 +65,7 @@ def current_values(dept: Department) -> dict[str, tuple[str, Decimal, bool]]:
     profile = dept.profile
     out: dict[str, tuple[str, Decimal, bool]] = {}
     staff = (dept.data.get("overview") or {}).get("staff") or {}
-    for spec in catalogue(profile.name):
+    for spec in catalogue(profile):
         if "staff" in spec:
             out[spec["id"]] = (spec["label"], Decimal(staff.get(spec["staff"], 0)), True)
             continue
@@ -89,7 +88,7 @@ def current_values(dept: Department) -> dict[str, tuple[str, Decimal, bool]]:
 
 def comparisons(dept: Department, prior_year: dict[str, Decimal] | None) -> list[Comparison]:
     """Every comparison with its prior (entered, else from last year's file) and reason."""
-    specs = {s["id"]: s for s in catalogue(dept.profile.name)}
+    specs = {s["id"]: s for s in catalogue(dept.profile)}
     current = current_values(dept)
     unit = dept.data["meta"]["unit"]
     found: dict[str, Comparison] = {}

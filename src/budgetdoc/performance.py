@@ -11,7 +11,6 @@ from typing import Any
 from .document import Cell, Row, Table
 from .ledger import FUNCTION, Filter, Ledger
 from .model import Department
-from .resources import data_file
 from .tables import render_line
 
 
@@ -46,7 +45,7 @@ def _amount(ledger: Ledger, selector: Filter) -> Cell:
 
 def _form(dept: Department, title: str, rows: list[Row], columns: int,
           outline: str = "") -> Table:
-    spec = data_file(f"profiles/{dept.profile.name}/narrative.yaml")["performance_tables"]
+    spec = dept.profile.data("narrative.yaml")["performance_tables"]
     return Table(number=0, caption="", title=title, department_line="", unit_line="",
                  orientation="landscape" if columns > 6 else "portrait", header=[], rows=rows,
                  subtitle=render_line(spec["subtitle"], year=dept.year), kind="form",
@@ -57,7 +56,7 @@ def department_table(dept: Department) -> Table | None:
     data = (dept.data.get("performance") or {}).get("department")
     if not data:
         return None
-    narrative = data_file(f"profiles/{dept.profile.name}/narrative.yaml")
+    narrative = dept.profile.data("narrative.yaml")
     labels = narrative["performance_tables"]["department"]
     funds = narrative["performance_funds"]
     ledger = dept.ledger
@@ -84,7 +83,7 @@ def department_table(dept: Department) -> Table | None:
 
 
 def project_tables(dept: Department) -> list[Table]:
-    spec = data_file(f"profiles/{dept.profile.name}/narrative.yaml")["performance_tables"]
+    spec = dept.profile.data("narrative.yaml")["performance_tables"]
     labels = spec["project"]
     fiscal = dept.profile.source_set(["fiscal"])
     index = {p["name"]: i for i, p in enumerate(dept.data.get("projects") or [])}

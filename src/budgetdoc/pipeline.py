@@ -1,4 +1,5 @@
-"""One department, end to end: load → schema → model → tables → checks → document model.
+"""One department, end to end: load → kind → schema → profile → model → tables → checks →
+comparisons → document model (assembled by the profile's skeleton).
 
 Each stage returns (value, diagnostics); a stage runs only if the ones before it produced no
 error. Nothing here writes files.
@@ -6,20 +7,22 @@ error. Nothing here writes files.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from . import checks, figures, model, narrative, performance, rules, tables
+from . import assemble, checks, figures, narrative, performance, profile_check, rules, tables
 from .diagnostics import Diagnostic, Location, Severity, diagnostic, has_errors
-from .document import Document, Part
+from .document import Document
 from .figures import Comparison
+from .kinds import Kind, kinds
 from .model import Department
-from .profile import available, load
+from .profile import DEFAULT, Profile, available, folder, load
+from .profile import kinds as profile_kinds
 from .resources import data_file
-from .validate import chinese_path, validate
-from .yamlload import load_file
+from .validate import chinese_path, type_name, using_schema, validate
+from .yamlload import SourceMap, load_file
 
 
 @dataclass
@@ -50,30 +53,82 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
     result.diagnostics += found
     if data is None or has_errors(found):
         return result
-    if not isinstance(data, dict):
-        result.diagnostics += validate(data, source_map)
+    kind, found = _kind(data, source_map)
+    result.diagnostics += found
+    if kind is None:
         return result
+    with using_schema(kind.schema):
+        _run(result, data, source_map, kind, with_prior)
+    return result
+
+
+def _kind(data: Any, source_map: SourceMap) -> tuple[Kind | None, list[Diagnostic]]:
+    """The kind of document the file declares; a file too broken to tell is checked against
+    the default schema, which says what is wrong with its `meta`."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    value = meta.get("kind") if isinstance(meta, dict) else None
+    known = kinds()
+    if value is None or not isinstance(data, dict):
+        return None, validate(data, source_map) or [diagnostic(
+            "schema.required", source_map.locate(("meta",)), path=chinese_path(("meta",)),
+            missing=chinese_path(("meta", "kind")), missing_key="kind")]
+    path = ("meta", "kind")
+    if not isinstance(value, str):
+        labels = data_file("labels.yaml")["types"]
+        return None, [diagnostic("schema.type", source_map.locate(path), path=chinese_path(path),
+                                 expected=labels["string"], actual=type_name(value))]
+    if value not in known:
+        return None, [diagnostic("schema.enum", source_map.locate(path), path=chinese_path(path),
+                                 value=value, allowed=_list(known))]
+    return known[value], []
+
+
+def _list(names: Any) -> str:
+    return str(data_file("labels.yaml")["list_separator"]).join(names)
+
+
+def _profile(data: dict[str, Any], source_map: SourceMap,
+             kind: Kind) -> tuple[Profile | None, list[Diagnostic]]:
+    written = data["meta"].get("profile", DEFAULT)
+    path = ("meta", "profile")
+    name = written
+    if written.startswith("."):  # a folder beside the department file
+        name = str((Path(source_map.file).parent / written).resolve())
+        if folder(name) is None:
+            return None, [diagnostic("profile.not_found", source_map.locate(path),
+                                     path=written, folder=name)]
+    elif name not in available():
+        return None, [diagnostic("schema.enum", source_map.locate(path), path=chinese_path(path),
+                                 value=name, allowed=_list(available()))]
+    if kind.key not in profile_kinds(name):
+        offered = [k.name for k in kinds().values() if k.key in profile_kinds(name)]
+        return None, [diagnostic("kind.not_in_profile", source_map.locate(path),
+                                 profile=written, kind=kind.name, offered=_list(offered))]
+    problems = list(profile_check.check(name, kind.key))
+    if problems:
+        return None, problems
+    return load(name, kind.key), []
+
+
+def _run(result: Result, data: dict[str, Any], source_map: SourceMap, kind: Kind,
+         with_prior: bool) -> None:
     found = validate(data, source_map)
     result.diagnostics += found
     if has_errors(found):
-        return result
-    profile_name = data["meta"].get("profile", "default")
-    if profile_name in available():
-        found = rules.text_rules(data, source_map, profile_name)
-        result.diagnostics += found
-        if has_errors(found):
-            return result
-    else:
-        result.diagnostics.append(diagnostic(
-            "schema.enum", source_map.locate(("meta", "profile")),
-            path=chinese_path(("meta", "profile")), value=profile_name,
-            allowed=data_file("labels.yaml")["list_separator"].join(available())))
-        return result
-    department, found = model.build(data, source_map, load(profile_name))
+        return
+    profile, found = _profile(data, source_map, kind)
+    result.diagnostics += found
+    if profile is None:
+        return
+    found = rules.text_rules(data, source_map, profile.name, profile.kind)
+    result.diagnostics += found
+    if has_errors(found):
+        return
+    department, found = kind.build_model(data, source_map, profile)
     result.diagnostics += found
     result.department = department
     if has_errors(found):
-        return result
+        return
     # Declared printed totals (尾差) are addressed by table cell: resolve them on a first
     # build, then build again with the overrides in the ledger.
     overrides, found = checks.resolve_deviations(department, tables.build_tables(department))
@@ -82,22 +137,22 @@ def run(path: Path, *, with_prior: bool = True) -> Result:
     built = tables.build_tables(department)
     for table in built:
         result.diagnostics += checks.table_identities(department, table)
-    result.diagnostics += checks.department_checks(department)
-    result.diagnostics += rules.department_rules(department)
-    prior_file = prior_path(path, department.year)
+    result.diagnostics += kind.checks(department)
+    prior_file = prior_path(result.file, department.year)
     prior_values = _prior_year(prior_file) if with_prior else None
     result.comparisons = figures.comparisons(department, prior_values)
     if prior_values is None and with_prior and prior_file.exists():
         needed = any(c.prior is None and c.required for c in result.comparisons)
         if needed:
-            result.diagnostics.append(diagnostic("changes.prior_file", Location(str(path)),
+            result.diagnostics.append(diagnostic("changes.prior_file",
+                                                 Location(str(result.file)),
                                                  prior_file=str(prior_file)))
     result.diagnostics += checks.changes(department, result.comparisons, prior_file.name)
-    result.diagnostics += narrative.missing_purposes(department)
-    declared, found = narrative.declared_figures(department, result.comparisons)
+    declared_figures, found = kind.narrative_checks(department, result.comparisons)
     result.diagnostics += found
-    result.document = assemble(department, built, result.comparisons, declared)
-    return result
+    ctx = narrative.Context(department, result.comparisons, built, declared_figures,
+                            performance.tables(department))
+    result.document = assemble.document(ctx)
 
 
 def _prior_year(path: Path) -> dict[str, Decimal] | None:
@@ -108,34 +163,6 @@ def _prior_year(path: Path) -> dict[str, Decimal] | None:
     if prior.department is None or not prior.ok:
         return None
     return {cid: value for cid, (_, value, _) in figures.current_values(prior.department).items()}
-
-
-def assemble(department: Department, built: list[tables.Table],
-             comparisons: list[Comparison], declared: narrative.Declared) -> Document:
-    spec = data_file(f"profiles/{department.profile.name}/document.yaml")
-    published = department.data["meta"].get("published")
-    values = {
-        "department": department.name,
-        "year": department.year,
-        "published": datetime.date.fromisoformat(published) if published else None,
-    }
-    headings = [tables.render_line(h, **values) for h in spec["parts"]]
-    parts = [Part(h) for h in headings]
-    prose = narrative.build(department, comparisons, built, performance.tables(department),
-                            declared)
-    parts[0].blocks.extend(prose["overview"])
-    parts[1].blocks.extend(built)
-    parts[2].blocks.extend(prose["explanation"])
-    parts[3].blocks.extend(prose["glossary"])
-    return Document(
-        department=department.name,
-        year=department.year,
-        title=tables.render_line(spec["title"], **values),
-        parts=parts,
-        closing=[tables.render_line(c, **values) for c in spec["closing"]],
-        toc_title=spec["toc_title"],
-        author=department.name,
-    )
 
 
 def errors_and_warnings(diagnostics: list[Diagnostic]) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from typing import Any
 from .diagnostics import Diagnostic, diagnostic
 from .model import Department
 from .numbers import ZERO, D, fmt_amount, to_wan
+from .profile import profile_file
 from .resources import data_file
 from .validate import chinese_path
 from .yamlload import PathKey, SourceMap
@@ -23,8 +24,8 @@ from .yamlload import PathKey, SourceMap
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def _settings(profile: str) -> dict[str, Any]:
-    settings: dict[str, Any] = data_file(f"profiles/{profile}/checks.yaml")
+def _settings(profile: str, kind: str) -> dict[str, Any]:
+    settings: dict[str, Any] = profile_file(profile, "checks.yaml", kind)
     return settings
 
 
@@ -39,10 +40,10 @@ def _strings(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
             yield from _strings(value, (*path, i))
 
 
-def text_rules(data: dict[str, Any], source_map: SourceMap,
-               profile: str) -> list[Diagnostic]:
+def text_rules(data: dict[str, Any], source_map: SourceMap, profile: str,
+               kind: str) -> list[Diagnostic]:
     """Control characters (writers cannot print them) and leftover placeholders."""
-    placeholders = [re.compile(p) for p in _settings(profile)["placeholders"]]
+    placeholders = [re.compile(p) for p in _settings(profile, kind)["placeholders"]]
     found: list[Diagnostic] = []
     for path, text in _strings(data):
         where = source_map.locate(path, label=chinese_path(path))
@@ -69,7 +70,7 @@ def file_year(dept: Department) -> list[Diagnostic]:
 
 def future_year(dept: Department, today: datetime.date | None = None) -> list[Diagnostic]:
     today = today or datetime.date.today()
-    ahead = _settings(dept.profile.name)["future_years"]
+    ahead = _settings(dept.profile.name, dept.profile.kind)["future_years"]
     if dept.year > today.year + ahead:
         return [diagnostic("meta.future_year", dept.locate(("meta", "year")), year=dept.year,
                            today=today.year, ahead=ahead)]
@@ -85,7 +86,7 @@ def timeliness(dept: Department) -> list[Diagnostic]:
         published = datetime.date.fromisoformat(meta["published"])
     except ValueError:
         return []
-    limit = _settings(dept.profile.name)["publication_days"]
+    limit = _settings(dept.profile.name, dept.profile.kind)["publication_days"]
     where = dept.locate(("meta", "published"))
     days = (published - approved).days
     if days < 0:
@@ -122,8 +123,8 @@ def procurement(dept: Department) -> list[Diagnostic]:
 
 def performance(dept: Department) -> list[Diagnostic]:
     data = dept.data.get("performance") or {}
-    settings = _settings(dept.profile.name)
-    titles = data_file(f"profiles/{dept.profile.name}/narrative.yaml")["performance_tables"]
+    settings = _settings(dept.profile.name, dept.profile.kind)
+    titles = dept.profile.data("narrative.yaml")["performance_tables"]
     projects = {p["name"] for p in dept.data.get("projects") or []}
     found: list[Diagnostic] = []
     tables: list[tuple[PathKey, str, int]] = []

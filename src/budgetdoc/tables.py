@@ -25,8 +25,7 @@ def render_line(template: str, **values: Any) -> str:
 
 
 def _numeral(department: Department, number: int) -> str:
-    numerals: list[str] = data_file(f"profiles/{department.profile.name}/narrative.yaml")[
-        "numerals"]
+    numerals: list[str] = department.profile.data("narrative.yaml")["numerals"]
     return numerals[number - 1]
 
 
@@ -230,6 +229,7 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
     balance = (spec["left_total"]["label"], spec["right_total"]) if "left_total" in spec else None
     return Table(
         number=spec["number"],
+        role=spec.get("role", ""),
         caption=render_line(department.profile.tables["caption"], number=spec["number"]),
         contents=render_line(department.profile.tables["contents"], title=spec["title"],
                              numeral=_numeral(department, spec["number"])),

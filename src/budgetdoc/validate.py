@@ -6,7 +6,11 @@ fields and name the place by the schema's Chinese titles (项目支出[2].金额
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,7 +22,19 @@ from .diagnostics import Diagnostic, diagnostic
 from .resources import data_file, schema
 from .yamlload import PathKey, SourceMap
 
-_VALIDATOR: Any = None
+DEFAULT_SCHEMA = "department.schema.json"
+# The schema of the kind of document being read (预算, 决算): set by `using_schema` around one
+# file's whole run, so that every place that names a field in Chinese names it by that schema.
+_SCHEMA: ContextVar[str] = ContextVar("schema", default=DEFAULT_SCHEMA)
+
+
+@contextmanager
+def using_schema(name: str) -> Iterator[None]:
+    token = _SCHEMA.set(name)
+    try:
+        yield
+    finally:
+        _SCHEMA.reset(token)
 
 
 def _multiple_of(validator: Any, divisor: Any, instance: Any, node: Any) -> Any:
@@ -30,18 +46,16 @@ def _multiple_of(validator: Any, divisor: Any, instance: Any, node: Any) -> Any:
         return
 
 
-def _validator() -> Any:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        checker = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
-        _VALIDATOR = checker(schema("department.schema.json"))
-    return _VALIDATOR
+@functools.cache
+def _validator(name: str) -> Any:
+    checker = validators.extend(Draft202012Validator, {"multipleOf": _multiple_of})
+    return checker(schema(name))
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     ref = node.get("$ref")
     if ref and ref.startswith("#/$defs/"):
-        target: dict[str, Any] = schema("department.schema.json")["$defs"][ref.split("/")[-1]]
+        target: dict[str, Any] = schema(_SCHEMA.get())["$defs"][ref.split("/")[-1]]
         return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
@@ -61,7 +75,7 @@ def _child(node: dict[str, Any], key: str | int) -> dict[str, Any] | None:
 
 def chinese_path(path: PathKey) -> str:
     """`("projects", 1, "general_budget")` → `项目支出[2].一般公共预算`."""
-    node: dict[str, Any] | None = schema("department.schema.json")
+    node: dict[str, Any] | None = schema(_SCHEMA.get())
     parts: list[str] = []
     for key in path:
         node = _child(node, key) if node is not None else None
@@ -78,7 +92,7 @@ def chinese_path(path: PathKey) -> str:
     return ".".join(parts) or str(data_file("labels.yaml")["path_root"])
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     names: dict[str, str] = data_file("labels.yaml")["types"]
     if isinstance(value, bool):
         return names["boolean"]
@@ -111,10 +125,10 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
         return diagnostic("schema.type", location, path=where,
                           expected=data_file("labels.yaml")["alternatives"].join(
                               names[e] for e in expected_list),
-                          actual=_type_name(error.instance))
+                          actual=type_name(error.instance))
     if kind == "required":
         missing = str(error.message).split("'")[1]
-        node = schema("department.schema.json")
+        node = schema(_SCHEMA.get())
         for key in path:
             node = _child(node, key) or {}
         title = _resolve(node).get("properties", {}).get(missing, {}).get("title", missing)
@@ -157,6 +171,7 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
 
 def validate(data: Any, source_map: SourceMap) -> list[Diagnostic]:
     """All schema violations, as diagnostics sorted by position."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.path])
+    errors = sorted(_validator(_SCHEMA.get()).iter_errors(data),
+                    key=lambda e: [str(p) for p in e.path])
     found = [_message(error, source_map) for error in errors]
     return sorted(found, key=lambda d: (d.location.line or 0, d.location.column or 0))

@@ -28,7 +28,7 @@ from docx.oxml.parser import parse_xml
 from docx.parts.hdrftr import FooterPart
 
 from ..document import Document, Heading, Paragraph, Table
-from ..resources import data_file
+from ..profile import find, profile_file
 from .docx_styles import check_profile, font_table_xml, styles_xml
 from .docx_table import table_xml
 from .ooxml import NSDECL, Item, Para, Raw, entry_field, esc, field_runs, runs, twips_mm
@@ -369,8 +369,8 @@ def _footers(word: Any, settings: dict[str, Any]) -> dict[str, str]:
 
 def render(document: Document, profile: str = "default") -> bytes:
     """The DOCX file for `document`, laid out by the profile's docx.yaml."""
-    name = f"profiles/{profile}/docx.yaml"
-    settings = data_file(name)
+    name = find(profile, "docx.yaml")
+    settings = profile_file(profile, "docx.yaml")
     check_profile(settings, name)
     layout = _Layout(settings)
     units = layout.units(document)

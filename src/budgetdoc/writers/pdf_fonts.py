@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..profile import profile_file
 from ..resources import data_file
 
 PROFILE = "default"
@@ -29,7 +30,7 @@ class FontsError(RuntimeError):
 
 
 def settings(profile: str = PROFILE) -> dict[str, Any]:
-    loaded: dict[str, Any] = data_file(f"profiles/{profile}/pdf.yaml")
+    loaded: dict[str, Any] = profile_file(profile, "pdf.yaml")
     return loaded
 
 

@@ -1,0 +1,54 @@
+"""The document model from the profile's skeleton (document.yaml): parts in order, each with
+its heading and what it holds: prose sections by name, or tables of the kind's table set."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from . import narrative
+from .document import Block, Document, Part, Table
+from .model import Department
+from .tables import render_line
+
+
+def _values(dept: Department) -> dict[str, Any]:
+    published = dept.data["meta"].get("published")
+    return {
+        "department": dept.name,
+        "year": dept.year,
+        "published": datetime.date.fromisoformat(published) if published else None,
+    }
+
+
+def _tables(tables: list[Table], which: str | list[str]) -> list[Block]:
+    if which == "all":
+        return list(tables)
+    return [t for role in which for t in tables if t.role == role]
+
+
+def _content(item: dict[str, Any], ctx: narrative.Context, tables: list[Table]) -> list[Block]:
+    if "sections" in item:
+        return narrative.sections(ctx, item["sections"])
+    return _tables(tables, item["tables"])
+
+
+def document(ctx: narrative.Context) -> Document:
+    dept = ctx.dept
+    spec = dept.profile.data("document.yaml")
+    values = _values(dept)
+    parts = []
+    for part_spec in spec["parts"]:
+        part = Part(render_line(part_spec["heading"], **values))
+        for item in part_spec["content"]:
+            part.blocks.extend(_content(item, ctx, ctx.tables))
+        parts.append(part)
+    return Document(
+        department=dept.name,
+        year=dept.year,
+        title=render_line(spec["title"], **values),
+        parts=parts,
+        closing=[render_line(c, **values) for c in spec.get("closing", [])],
+        toc_title=spec["toc_title"],
+        author=dept.name,
+    )

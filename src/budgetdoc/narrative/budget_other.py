@@ -1,0 +1,136 @@
+"""Providers of the budget (预算) document: 概况, 三公, 上年结转结余 and 其他重要事项."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..ledger import FUNCTION, Filter
+from ..numbers import ZERO, fmt_amount, to_wan
+from ..resources import data_file
+from .budget import KIND, grand_total
+from .context import Context, Money
+from .providers import provider
+
+
+@provider(KIND, "overview")
+def overview(ctx: Context) -> dict[str, Any]:
+    data = ctx.dept.data.get("overview") or {}
+    staff = data.get("staff")
+    kinds = []
+    if staff:
+        labels = data_file("labels.yaml")["staff"]
+        for key in ("in_service", "retired", "lixiu"):
+            c = ctx.by_id.get(f"staff.{key}")
+            count = int(staff.get(key, 0))
+            prior = int(c.prior) if c is not None and c.prior is not None else count
+            kinds.append({"name": labels[key], "count": count, "diff": abs(count - prior),
+                          "word": ctx.words["up" if count >= prior else "down"]})
+    return {
+        "functions": [line.strip() for line in str(data.get("functions", "")).splitlines()
+                      if line.strip()],
+        "units": data.get("subordinate_units") or [],
+        "sections": data.get("sections") or [],
+        "section_word": data.get("section_word") or ctx.words["default_section_word"],
+        "sections_note": data.get("sections_note"),
+        "staff": {"authorized": staff.get("authorized", 0), "actual": staff.get("actual", 0),
+                  "kinds": kinds} if staff else None,
+    }
+
+
+@provider(KIND, "sangong")
+def sangong(ctx: Context) -> dict[str, Any]:
+    labels = data_file("labels.yaml")["sangong"]
+    order = ["outbound", "vehicle_purchase", "vehicle_operation", "reception"]
+    items = [{"name": labels[k], "c": ctx.change(f"sangong.{k}")} for k in order]
+    return {"sangong": {"total": ctx.change("sangong.total"), "items": items,
+                        "changes": items}}
+
+
+@provider(KIND, "carryover", needs=("carryover",))
+def carryover(ctx: Context) -> dict[str, Any]:
+    entries = ctx.dept.data.get("carryover") or []
+    listed, classified = [], []
+    for i, entry in enumerate(entries):
+        amount = ctx.dept.ledger.total(Filter(items=frozenset({str(i)}))).value
+        item = {"name": entry["name"], "amount": Money(amount), "purpose": entry.get("purpose")}
+        (classified if entry.get("classified") else listed).append(item)
+    return {"carryover": {
+        "empty": not entries, "empty_note": ctx.table("carryover").empty_note or "",
+        "total": Money(ctx.total(sources=["carryover"])),
+        "fiscal": Money(ctx.total(sources=["carryover_fiscal"])),
+        "nonfiscal": Money(ctx.total(sources=["carryover_nonfiscal"])),
+        "items": listed, "classified": classified}}
+
+
+def _money(ctx: Context, value: Any) -> Money:
+    return Money(to_wan(Decimal(str(value or 0)), ctx.dept.data["meta"]["unit"]))
+
+
+def _procurement(ctx: Context) -> dict[str, Any] | None:
+    p = ctx.dept.data.get("procurement")
+    if not p:
+        return None
+    goods, works, services = (_money(ctx, p.get(k)) for k in ("goods", "works", "services"))
+    return {"goods": goods, "works": works, "services": services,
+            "total": Money(goods.value + works.value + services.value),
+            "sme": _money(ctx, p.get("sme_reserved")),
+            "small_micro": _money(ctx, p.get("small_micro_reserved"))}
+
+
+def _assets(ctx: Context) -> dict[str, Any] | None:
+    a = ctx.dept.data.get("assets")
+    if not a:
+        return None
+    labels = data_file("labels.yaml")["vehicles"]
+    vehicles = a.get("vehicles") or {}
+    kinds = [{"name": labels[k], "count": (vehicles.get(k) or {}).get("count", 0),
+              "value": _money(ctx, (vehicles.get(k) or {}).get("value"))}
+             for k in ("general", "law_enforcement", "other")]
+    budgeted = a.get("budgeted") or {}
+    as_of = a.get("as_of") or f"{ctx.dept.year - 1}"
+    buildings = a.get("buildings") or {}
+    return {
+        "year": as_of[:4],
+        "area": fmt_amount(Decimal(str(buildings.get("area", 0)))),
+        "buildings": _money(ctx, buildings.get("value")),
+        "vehicles": {"count": sum(k["count"] for k in kinds),
+                     "value": Money(sum((k["value"].value for k in kinds), ZERO))},
+        "vehicle_kinds": kinds, "furniture": _money(ctx, a.get("furniture")),
+        "other": _money(ctx, a.get("other")), "over_50": a.get("equipment_over_50", 0),
+        "over_100": a.get("equipment_over_100", 0),
+        "unit": a.get("equipment_unit") or ctx.words["default_equipment_unit"],
+        "budgeted_vehicles": budgeted.get("vehicles", 0),
+        "budgeted_50": budgeted.get("equipment_over_50", 0),
+        "budgeted_100": budgeted.get("equipment_over_100", 0),
+    }
+
+
+def _performance(ctx: Context) -> dict[str, Any]:
+    """How many projects (and how much) the performance targets cover, by kind of money."""
+    profile = ctx.dept.profile
+    fiscal_sources = profile.source_set(["fiscal"])
+    other_sources = profile.source_set(["current"]) - fiscal_sources
+    counts = {"fiscal": 0, "other": 0}
+    amounts = {"fiscal": ZERO, "other": ZERO}
+    for i, _ in enumerate(ctx.dept.data.get("projects") or []):
+        lines = [ln for ln in ctx.dept.ledger.lines
+                 if ln.path[:2] == ("projects", i) and ln.dimension == FUNCTION]
+        for key, sources in (("fiscal", fiscal_sources), ("other", other_sources)):
+            amount = sum((ln.amount for ln in lines if ln.source in sources), ZERO)
+            counts[key] += bool(amount)
+            amounts[key] += amount
+    return {"fiscal_count": counts["fiscal"], "fiscal_amount": Money(amounts["fiscal"]),
+            "other_count": counts["other"], "other_amount": Money(amounts["other"]),
+            "tables": list(ctx.named)}
+
+
+@provider(KIND, "other")
+def other(ctx: Context) -> dict[str, Any]:
+    return {
+        "total": grand_total(ctx),
+        "operating": ctx.change("operating_costs"),
+        "procurement": _procurement(ctx), "assets": _assets(ctx),
+        "performance": _performance(ctx),
+        "other_matters": ctx.dept.data.get("other_matters") or ctx.words["default_other_matters"],
+    }

@@ -1,0 +1,110 @@
+"""What every sentence template is fed: final figures, direction words, the officer's text.
+
+A `Context` holds one department's computed state (ledger, comparisons, tables by role,
+declared printed rates). Providers (small functions, one per kind of statement, registered
+per document kind) turn it into template values; `Money` and `Change` print themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..document import Table
+from ..figures import Comparison
+from ..ledger import Filter
+from ..model import Department
+from ..numbers import ZERO, change_rate, fmt_amount, round_cent, share
+from ..tables import render_line
+
+Declared = dict[tuple[str, str], Decimal]  # (figure id, rate | share) → printed %
+
+
+class Money:
+    """An amount in 万元: prints `1,234.50`; `.bare` prints a zero as `0` (as the seeds do)."""
+
+    def __init__(self, value: Decimal) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return fmt_amount(self.value)
+
+    def __bool__(self) -> bool:
+        return round_cent(self.value) != 0
+
+    @property
+    def bare(self) -> str:
+        return str(self) if self else "0"
+
+
+@dataclass(frozen=True)
+class Change:
+    current: Money
+    prior: Money
+    word: str  # 增加 | 减少
+    diff: Money  # absolute
+    rate_word: str  # 增长 | 下降
+    rate: str  # absolute, two decimals
+    reason: str | None
+
+
+@dataclass
+class Context:
+    dept: Department
+    comparisons: list[Comparison]
+    tables: list[Table]  # the kind's table set, in order
+    declared: Declared
+    named: dict[str, Table] = field(default_factory=dict)  # placed by `@table:name` lines
+    spec: dict[str, Any] = field(init=False)  # the kind's narrative.yaml
+    words: dict[str, Any] = field(init=False)
+    by_id: dict[str, Comparison] = field(init=False)
+    _values: dict[str, dict[str, Any]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.spec = self.dept.profile.data("narrative.yaml")
+        self.words = self.spec["words"]
+        self.by_id = {c.id: c for c in self.comparisons}
+
+    def table(self, role: str) -> Table:
+        """The table that plays `role`; the profile was checked to have it when loaded."""
+        for table in self.tables:
+            if table.role == role:
+                return table
+        raise KeyError(role)
+
+    def values(self, name: str, make: Callable[[Context], dict[str, Any]]) -> dict[str, Any]:
+        """A provider's values, computed once per document."""
+        if name not in self._values:
+            self._values[name] = make(self)
+        return self._values[name]
+
+    def total(self, **selector: Any) -> Decimal:
+        sources = selector.pop("sources", None)
+        return self.dept.ledger.total(Filter(
+            sources=self.dept.profile.source_set(sources) if sources else None,
+            **selector)).value
+
+    def change(self, cid: str) -> Change:
+        comparison = self.by_id[cid]
+        current = comparison.current
+        prior = comparison.prior if comparison.prior is not None else ZERO
+        diff = current - prior
+        reason = comparison.reason
+        if not reason and current == 0 and prior == 0:
+            what = self.spec["default_reason_what"].get(
+                cid, self.spec["default_reason_what_fallback"])
+            reason = render_line(self.spec["default_reason"], year=self.dept.year,
+                                 prior_year=self.dept.year - 1, what=what)
+        up = diff >= 0
+        rate = self.declared.get((cid, "rate"), change_rate(current, prior))
+        return Change(Money(current), Money(prior), self.words["up" if up else "down"],
+                      Money(abs(diff)), self.words["rise" if up else "fall"],
+                      f"{rate:.2f}", reason or None)
+
+    def share(self, figure: str, part: Decimal, whole: Decimal) -> Decimal:
+        return self.declared.get((figure, "share"), share(part, whole))
+
+    def shown(self, cid: str) -> bool:
+        return cid in self.by_id and self.by_id[cid].required
