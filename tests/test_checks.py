@@ -87,21 +87,21 @@ def test_code_name_mismatch_is_an_error(write) -> None:
 
 def test_unknown_code_with_a_name_is_a_warning(write) -> None:
     text = MINIMAL.replace('- function: "2080505"\n',
-                           '- function: "2080599"\n    name: 其他行政事业单位养老支出\n')
+                           '- function: "2080504"\n    name: 未归口管理的行政单位离退休\n')
     text = text.replace('"2080505": {prior: 18.00, reason: 缴费基数提高}',
-                        '"2080599": {prior: 18.00, reason: 缴费基数提高}')
+                        '"2080504": {prior: 18.00, reason: 缴费基数提高}')
     found = rules(write(text))
     assert list(found) == ["codes.unknown"]
     assert found["codes.unknown"][0].severity.name == "WARNING"
 
 
 def test_unknown_code_without_a_name_is_an_error(write) -> None:
-    found = rules(write(MINIMAL.replace('"2080505"\n', '"2080599"\n')))
+    found = rules(write(MINIMAL.replace('"2080505"\n', '"2080504"\n')))
     assert "codes.no_name" in found
 
 
 def test_code_whose_kuan_is_unknown(write) -> None:
-    text = MINIMAL.replace('- function: "2080505"\n', '- function: "2089901"\n    name: 某项\n')
+    text = MINIMAL.replace('- function: "2080505"\n', '- function: "2080801"\n    name: 某项\n')
     assert "codes.unknown" in rules(write(text))
 
 
