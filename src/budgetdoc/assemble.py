@@ -18,6 +18,7 @@ def _values(dept: Department) -> dict[str, Any]:
         "department": dept.name,
         "year": dept.year,
         "published": datetime.date.fromisoformat(published) if published else None,
+        "region": dept.data["meta"].get("region", ""),
     }
 
 
@@ -39,14 +40,19 @@ def document(ctx: narrative.Context) -> Document:
     values = _values(dept)
     parts = []
     for part_spec in spec["parts"]:
-        part = Part(render_line(part_spec["heading"], **values))
+        part = Part(render_line(part_spec["heading"], **values),
+                    contents=render_line(part_spec.get("contents", ""), **values))
         for item in part_spec["content"]:
             part.blocks.extend(_content(item, ctx, ctx.tables))
         parts.append(part)
+    title = render_line(spec["title"], **values)
+    cover = [(line["style"], render_line(line["text"], **values))
+             for line in spec.get("cover", [])]
     return Document(
         department=dept.name,
         year=dept.year,
-        title=render_line(spec["title"], **values),
+        cover=cover,
+        title=title,
         parts=parts,
         closing=[render_line(c, **values) for c in spec.get("closing", [])],
         toc_title=spec["toc_title"],

@@ -14,7 +14,7 @@ from .document import Cell, Table
 from .figures import Comparison, operating_costs
 from .ledger import ECONOMIC, FUNCTION, SANGONG, Figure, Filter
 from .model import Department
-from .numbers import D, fmt_amount, round_cent
+from .numbers import D, fmt_amount, from_wan, round_cent, round_to, to_wan
 from .resources import data_file
 from .yamlload import PathKey
 
@@ -22,7 +22,18 @@ Overrides = dict[frozenset[PathKey], Decimal]
 
 
 def _printed(cell: Cell) -> Decimal:
-    return round_cent(cell.figure.value) if cell.figure is not None else Decimal(0)
+    """The amount as the table prints it (its unit and decimals)."""
+    shown = cell.shown
+    return shown if shown is not None else Decimal(0)
+
+
+def _step(cell: Cell) -> Decimal:
+    """One unit of the last printed decimal: the 尾差 a rounded part can carry."""
+    return Decimal(1).scaleb(-cell.decimals)
+
+
+def _fmt(cell: Cell, value: Decimal) -> str:
+    return fmt_amount(value, decimals=cell.decimals)
 
 
 def _where(dept: Department, figure: Figure | None) -> Location:
@@ -45,7 +56,6 @@ def resolve_deviations(dept: Department, tables: list[Table]) -> tuple[Overrides
     overrides: Overrides = {}
     found: list[Diagnostic] = []
     by_number = {t.number: t for t in tables}
-    tolerance = dept.profile.tolerance_per_part
     for i, entry in enumerate(dept.data.get("known_deviations") or []):
         if "table" not in entry:
             continue  # a printed rate or share: see narrative.declared_figures
@@ -59,15 +69,15 @@ def resolve_deviations(dept: Department, tables: list[Table]) -> tuple[Overrides
             found.append(diagnostic("balance.deviation_no_cell", where, **fields))
             continue
         printed = D(entry["printed"])
-        computed = round_cent(cell.figure.computed)
+        computed = round_to(from_wan(cell.figure.computed, cell.unit), cell.decimals)
         diff = printed - computed
-        allowed = tolerance * cell.figure.parts
-        fields |= {"printed": fmt_amount(printed), "computed": fmt_amount(computed),
-                   "diff": fmt_amount(abs(diff)), "tolerance": fmt_amount(allowed)}
+        allowed = _step(cell) * cell.figure.parts
+        fields |= {"printed": _fmt(cell, printed), "computed": _fmt(cell, computed),
+                   "diff": _fmt(cell, abs(diff)), "tolerance": _fmt(cell, allowed)}
         if abs(diff) > allowed:
             found.append(diagnostic("balance.deviation_too_large", where, **fields))
             continue
-        overrides[cell.figure.key] = printed
+        overrides[cell.figure.key] = to_wan(printed, cell.unit)
         if diff:
             found.append(diagnostic("balance.rounding", where, **fields))
     return overrides, found
@@ -82,11 +92,11 @@ def _compare(dept: Department, table: Table, label: str, column: int, total: Cel
     diff = value - summed
     if not diff:
         return
-    allowed = dept.profile.tolerance_per_part * max(total.figure.parts, len(parts))
+    allowed = _step(total) * max(total.figure.parts, len(parts))
     rule = "balance.subtotal_rounding" if abs(diff) <= allowed else "balance.subtotal"
     yield diagnostic(rule, _where(dept, total.figure), table=table.number, row=label,
-                     column=column, value=fmt_amount(value), parts=fmt_amount(summed),
-                     diff=fmt_amount(abs(diff)))
+                     column=column, value=_fmt(total, value), parts=_fmt(total, summed),
+                     diff=_fmt(total, abs(diff)))
 
 
 def table_identities(dept: Department, table: Table) -> list[Diagnostic]:
@@ -134,8 +144,8 @@ def _balance(dept: Department, table: Table) -> list[Diagnostic]:
     left, right = _printed(income[1]), _printed(expenditure[1])
     if left != right:
         found.append(diagnostic("balance.total", _where(dept, income[1].figure),
-                                table=table.number, income=fmt_amount(left),
-                                expenditure=fmt_amount(right)))
+                                table=table.number, income=_fmt(income[1], left),
+                                expenditure=_fmt(expenditure[1], right)))
     return found
 
 

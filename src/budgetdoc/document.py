@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .ledger import Figure
-from .numbers import fmt_amount
+from .numbers import fmt_amount, from_wan, round_to
 
 
 @dataclass
@@ -43,10 +43,19 @@ class Cell:
     colspan: int = 1
     rowspan: int = 1
     blank_zero: bool = True  # the data tables leave a zero blank; forms print 0.00
+    unit: str = ""  # the unit it is printed in: "" for 万元 (as the ledger holds it), or 元
+    decimals: int = 2
 
     @property
     def value(self) -> Decimal | None:
         return self.figure.value if self.figure is not None else None
+
+    @property
+    def shown(self) -> Decimal | None:
+        """The amount as printed: in the cell's unit, rounded half-up to its decimals."""
+        if self.figure is None:
+            return None
+        return round_to(from_wan(self.figure.value, self.unit), self.decimals)
 
     @property
     def display(self) -> str:
@@ -54,7 +63,7 @@ class Cell:
             return self.text
         if not self.figure.value and self.blank_zero:
             return ""
-        return fmt_amount(self.figure.value)
+        return fmt_amount(from_wan(self.figure.value, self.unit), decimals=self.decimals)
 
     @property
     def is_amount(self) -> bool:
@@ -156,11 +165,19 @@ Block = Heading | Paragraph | Table
 
 @dataclass
 class Part:
-    heading: str
+    heading: str  # printed where the part begins; "" when the part has no heading of its own
     blocks: list[Block] = field(default_factory=list)
+    contents: str = ""  # its line in the 目录 where that differs from its heading
+
+    @property
+    def toc_line(self) -> str:
+        return self.contents or self.heading
 
     def to_json(self) -> dict[str, Any]:
-        return {"heading": self.heading, "blocks": [b.to_json() for b in self.blocks]}
+        out: dict[str, Any] = {"heading": self.heading}
+        if self.contents:
+            out["contents"] = self.contents
+        return out | {"blocks": [b.to_json() for b in self.blocks]}
 
 
 @dataclass
@@ -172,6 +189,13 @@ class Document:
     closing: list[str] = field(default_factory=list)  # department name and date, at the end
     toc_title: str = ""  # 目录
     author: str = ""  # document metadata
+    # The title page, line by line: (style, text); style department | title | subtitle.
+    cover: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def cover_lines(self) -> list[tuple[str, str]]:
+        """The title page: as the profile sets it, else the department, then the title."""
+        return self.cover or [("department", self.department), ("title", self.title)]
 
     def tables(self) -> list[Table]:
         return [b for part in self.parts for b in part.blocks if isinstance(b, Table)]
@@ -183,6 +207,7 @@ class Document:
             "title": self.title,
             "toc_title": self.toc_title,
             "author": self.author,
+            "cover": [list(line) for line in self.cover_lines],
             "parts": [p.to_json() for p in self.parts],
             "closing": self.closing,
         }

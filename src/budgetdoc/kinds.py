@@ -15,7 +15,7 @@ from . import checks, model, rules
 from .diagnostics import Diagnostic
 from .figures import Comparison
 from .model import Department
-from .narrative import Declared, declared
+from .narrative import Declared, declared, providers
 from .profile import Profile
 from .resources import data_file
 from .yamlload import SourceMap
@@ -41,7 +41,7 @@ def _budget_checks(dept: Department) -> list[Diagnostic]:
 
 def _budget_narrative(dept: Department,
                       comparisons: list[Comparison]) -> tuple[Declared, list[Diagnostic]]:
-    found = declared.missing_purposes(dept)
+    found = providers.checks(dept)
     figures, more = declared.declared_figures(dept, comparisons)
     return figures, found + more
 

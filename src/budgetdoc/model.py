@@ -140,6 +140,8 @@ class _Builder:
                                        self.amount(value), "general_budget", "project", code,
                                        cls, project=name))
             split = sum((self.amount(v) for v in economic.values()), ZERO)
+            if not economic and self.profile.table_spec("general_project") is None:
+                continue  # no table prints projects by economic 类: nothing to split
             if general_part and not economic:
                 self.report("model.economic_missing", (*path, "name"), name=name,
                             amount=fmt_amount(general_part))

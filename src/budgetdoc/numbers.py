@@ -1,7 +1,8 @@
 """Every number goes through here: exact decimals, explicit half-up rounding.
 
-Amounts are held exactly as entered (Decimal). Rounding happens only when a figure is
-displayed: money to 0.01 万元, shares and rates to 0.01 %, always ROUND_HALF_UP.
+Amounts are held exactly as entered (Decimal), in 万元. Rounding happens only when a figure
+is displayed, in the unit a profile prints it in (万元 or 元, two decimals unless the profile
+says otherwise); shares and rates to 0.01 %; always ROUND_HALF_UP.
 """
 
 from __future__ import annotations
@@ -35,12 +36,24 @@ def to_wan(amount: Decimal, unit: str) -> Decimal:
     return amount / WAN if unit == data_file("labels.yaml")["yuan"] else amount
 
 
-def fmt_amount(value: Decimal, *, separators: bool = True) -> str:
+def from_wan(amount: Decimal, unit: str) -> Decimal:
+    """A 万元 amount in the display unit `unit` (万元 or 元), exactly."""
+    from .resources import data_file
+
+    return amount * WAN if unit == data_file("labels.yaml")["yuan"] else amount
+
+
+def round_to(value: Decimal, decimals: int) -> Decimal:
+    """Half-up to `decimals` places (2 for cents; 0 for whole 元)."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def fmt_amount(value: Decimal, *, separators: bool = True, decimals: int = 2) -> str:
     """`2326.664` → `2,326.66` (half-up). Negative values keep their sign."""
-    rounded = round_cent(value)
+    rounded = round_to(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never print -0.00
-    return f"{rounded:,.2f}" if separators else f"{rounded:.2f}"
+    return f"{rounded:,.{decimals}f}" if separators else f"{rounded:.{decimals}f}"
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal:

@@ -13,8 +13,9 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 
 from .document import Cell, HeaderCell, Row, Table
-from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Filter
+from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Figure, Filter
 from .model import Department
+from .numbers import D, to_wan
 from .resources import data_file
 
 _TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
@@ -46,7 +47,13 @@ class _Context:
         self.spec = spec
         self.profile = department.profile
         self.columns = [self.profile.selector(c, dimension) for c in spec.get("columns", [])]
-        self.total_label: str = self.profile.tables["total_label"]
+        self.total_label: str = self.setting("total_label")
+
+    def setting(self, key: str) -> Any:
+        """A layout setting: the table's own, else the profile's for all tables, else ours."""
+        if key in self.spec:
+            return self.spec[key]
+        return self.profile.tables.get(key, data_file("table_defaults.yaml")[key])
 
     def figures(self, narrow: Callable[[Filter], Filter]) -> dict[int, Cell]:
         return {i + 1: Cell(figure=self.dept.ledger.total(narrow(sel)))
@@ -154,6 +161,11 @@ def _balance(ctx: _Context) -> list[Row]:
     right = [profile.selector(c, FUNCTION) for c in spec["right_columns"]]
     left_rows = spec["left"]
     classes = profile.function_classes
+    if ctx.setting("right_classes") == "with_money":
+        classes = [c for c in classes if any(dept.ledger.total(sel.narrow(function=c)).value
+                                             for sel in right)]
+    label = ctx.setting("right_label")
+    numerals: list[str] = dept.profile.data("narrative.yaml")["numerals"]
     rows: list[Row] = []
     for i in range(max(len(left_rows), len(classes))):
         cells: list[Cell] = []
@@ -170,7 +182,9 @@ def _balance(ctx: _Context) -> list[Row]:
             code = classes[i]
             amounts = {j + 1: Cell(figure=dept.ledger.total(sel.narrow(function=code)))
                        for j, sel in enumerate(right)}
-            cells += [Cell(f"{code} {dept.function_name(code)}"), *amounts.values()]
+            text = render_line(label, code=code, name=dept.function_name(code),
+                               numeral=numerals[i] if i < len(numerals) else str(i + 1))
+            cells += [Cell(text), *amounts.values()]
             addresses.append(((code, dept.function_name(code)), amounts))
         else:
             cells += [Cell("")] + [Cell("") for _ in right]
@@ -193,6 +207,23 @@ def _bare(label: str) -> str:
     return label
 
 
+def _items_row(ctx: _Context) -> list[Row]:
+    """One row, no labels: each column its own figure (三公 items and 机关运行经费 side by side)."""
+    cells = {i + 1: Cell(figure=_column_figure(ctx.dept, column))
+             for i, column in enumerate(ctx.spec["columns"])}
+    return [Row(list(cells.values()), "total", [((ctx.total_label,), cells)])]
+
+
+def _column_figure(dept: Department, column: dict[str, Any]) -> Figure:
+    if column.get("figure") == "operating_costs":
+        given = dept.data.get("operating_costs")
+        if given is not None:
+            value = to_wan(D(given), dept.data["meta"]["unit"])
+            return Figure(value, value, frozenset({("operating_costs",)}))
+        return dept.ledger.total(Filter(dimension=ECONOMIC, kinds=frozenset({"operating"})))
+    return dept.ledger.total(dept.profile.selector(column, column.get("dimension", FUNCTION)))
+
+
 _LAYOUTS: dict[str, tuple[str, Callable[[_Context], list[Row]], int]] = {
     # layout: (ledger dimension, row builder, leading text columns in the ※ row)
     "function_tree": (FUNCTION, _function_tree, 4),
@@ -201,21 +232,52 @@ _LAYOUTS: dict[str, tuple[str, Callable[[_Context], list[Row]], int]] = {
     "fixed_rows": (SANGONG, _fixed_rows, 1),
     "carryover_items": (FUNCTION, _carryover_items, 1),
     "balance": (FUNCTION, _balance, 0),
+    "items_row": (FUNCTION, _items_row, 0),
 }
+
+
+
+def _reorder(rows: list[Row], order: list[int]) -> list[Row]:
+    """`rows` in the order of `order` (old indexes), with parent links renumbered."""
+    new_index = {old: new for new, old in enumerate(order)}
+    out = [rows[i] for i in order]
+    for row in out:
+        if row.parent is not None:
+            row.parent = new_index[row.parent]
+    return out
+
+
+def _finish(ctx: _Context, rows: list[Row]) -> list[Row]:
+    """Unit, decimals and zero style on every amount; the total row where the profile puts it."""
+    for row in rows:
+        for cell in row.cells:
+            if cell.figure is not None:
+                cell.unit, cell.decimals = ctx.setting("unit"), int(ctx.setting("decimals"))
+                cell.blank_zero = ctx.setting("zeros") == "blank"
+    if ctx.setting("total_position") == "last" and ctx.spec["layout"] != "balance":
+        totals = [i for i, row in enumerate(rows) if row.level == "total"]
+        rest = [i for i in range(len(rows)) if i not in totals]
+        rows = _reorder(rows, rest + totals)
+    return rows
 
 
 def build_table(department: Department, spec: dict[str, Any], lines: dict[str, str]) -> Table:
     dimension, builder, lead = _LAYOUTS[spec["layout"]]
     ctx = _Context(department, spec, dimension)
-    rows = builder(ctx)
+    rows = _finish(ctx, builder(ctx))
     columns = spec.get("columns", [])
-    numbers = ["※"] * lead + [str(i + 1) for i in range(len(columns))] if lead else None
-    values = {"department": department.name, "year": department.year}
+    numbers = (["※"] * lead + [str(i + 1) for i in range(len(columns))]
+               if lead and ctx.setting("column_numbers") else None)
+    values = {"department": department.name, "year": department.year,
+              "unit": ctx.setting("unit")}
     empty_note = None
     if "empty_note" in spec and not any(
         cell.value for row in rows for _, cells in row.addresses for cell in cells.values()
     ):
-        rows = []
+        rows = [row for row in rows if row.level == "total"][:1] if (
+            ctx.setting("empty") == "keep_total") else []
+        for row in rows:
+            row.parent = None
         empty_note = render_line(spec["empty_note"], **values)
     sums = [{i + 1: c["sum_of"] for i, c in enumerate(columns) if "sum_of" in c}]
     if spec["layout"] == "balance":
@@ -227,13 +289,15 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
     if "left_total" in spec:
         label_sums[spec["left_total"]["label"]] = spec["left_total"]["sum_of"]
     balance = (spec["left_total"]["label"], spec["right_total"]) if "left_total" in spec else None
+    title = render_line(spec["title"], **values)
     return Table(
         number=spec["number"],
         role=spec.get("role", ""),
         caption=render_line(department.profile.tables["caption"], number=spec["number"]),
-        contents=render_line(department.profile.tables["contents"], title=spec["title"],
-                             numeral=_numeral(department, spec["number"])),
-        title=spec["title"],
+        contents=render_line(department.profile.tables["contents"], title=title,
+                             numeral=_numeral(department, spec["number"]),
+                             number=spec["number"]),
+        title=title,
         department_line=render_line(lines["department_line"], **values),
         unit_line=render_line(lines["unit_line"], **values),
         orientation=spec["orientation"],

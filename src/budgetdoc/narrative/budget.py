@@ -8,6 +8,7 @@ from ..ledger import ECONOMIC, FUNCTION, Filter
 from ..numbers import ZERO, share
 from ..resources import data_file
 from ..tables import render_line
+from . import declared
 from .context import Context, Money
 from .providers import provider
 
@@ -15,7 +16,7 @@ KIND = "budget"
 
 
 def grand_total(ctx: Context) -> Money:
-    return Money(ctx.total())
+    return ctx.money(ctx.total())
 
 
 def classes(ctx: Context, sources: list[str] | None) -> list[dict[str, Any]]:
@@ -31,7 +32,7 @@ def classes(ctx: Context, sources: list[str] | None) -> list[dict[str, Any]]:
         if amount:
             figure = f"general_budget.classes.{code}"
             found.append({"code": code, "name": ctx.dept.function_name(code),
-                          "amount": Money(amount), "share": ctx.share(figure, amount, whole),
+                          "amount": ctx.money(amount), "share": ctx.share(figure, amount, whole),
                           "purpose": purposes.get(code, "")})
     return found
 
@@ -73,16 +74,16 @@ def expenditure(ctx: Context) -> dict[str, Any]:
         for k in ("basic", "project")]}
 
 
-@provider(KIND, "fiscal")
+@provider(KIND, "fiscal", check=declared.missing_purposes)
 def fiscal(ctx: Context) -> dict[str, Any]:
     found = []
     for item in ctx.spec["fiscal_income"]:
         amount = ctx.total(sources=item["sources"])
         if amount:
             found.append({"name": item["name"], "spending": item["spending"],
-                          "amount": Money(amount), "classes": classes(ctx, item["sources"])})
+                          "amount": ctx.money(amount), "classes": classes(ctx, item["sources"])})
     only_general = len(found) == 1 and found[0]["name"] == ctx.spec["fiscal_income"][0]["name"]
-    return {"fiscal_total": Money(ctx.total(sources=["fiscal"])), "fiscal_income": found,
+    return {"fiscal_total": ctx.money(ctx.total(sources=["fiscal"])), "fiscal_income": found,
             "only_general": only_general}
 
 
@@ -99,7 +100,7 @@ def general(ctx: Context) -> dict[str, Any]:
                               "kuan_name": dept.function_name(code[:5]),
                               "name": dept.function_name(code)})
     return {
-        "general_total": Money(ctx.total(sources=["general"])),
+        "general_total": ctx.money(ctx.total(sources=["general"])),
         "general_items": [{"name": labels["basic"], "c": ctx.change("general_budget.basic")},
                           {"name": labels["project"], "c": ctx.change("general_budget.project")}],
         "general_classes": classes(ctx, ["general"]),
@@ -120,9 +121,9 @@ def basic(ctx: Context) -> dict[str, Any]:
     economic = Filter(dimension=ECONOMIC)
     ledger = ctx.dept.ledger
     return {"basic": {
-        "total": Money(ledger.total(economic).value),
-        "personnel": Money(ledger.total(economic.narrow(kinds=frozenset({"personnel"}))).value),
-        "operating": Money(ledger.total(economic.narrow(kinds=frozenset({"operating"}))).value),
+        "total": ctx.money(ledger.total(economic).value),
+        "personnel": ctx.money(ledger.total(economic.narrow(kinds=frozenset({"personnel"}))).value),
+        "operating": ctx.money(ledger.total(economic.narrow(kinds=frozenset({"operating"}))).value),
         "personnel_names": personnel, "operating_names": operating}}
 
 
@@ -144,7 +145,7 @@ def projects(ctx: Context) -> dict[str, Any]:
         found.append({
             "numeral": numerals[len(found)] if len(found) < len(numerals) else "",
             "name": entry["name"], "policy_basis": entry.get("policy_basis"),
-            "amount": Money(amount),
+            "amount": ctx.money(amount),
             "owner": entry.get("owner"), "allocation": entry.get("allocation"),
             "period": entry.get("period") or render_line(ctx.words["default_period"],
                                                          year=ctx.dept.year),
@@ -159,8 +160,8 @@ def _fund_table(ctx: Context, role: str, group: str) -> dict[str, Any]:
     basic_total = ledger.total(Filter(sources=sources, kinds=frozenset(
         {"basic", "personnel", "operating"}))).value
     return {"empty": not total, "empty_note": ctx.table(role).empty_note or "",
-            "total": Money(total), "basic": Money(basic_total),
-            "project": Money(total - basic_total)}
+            "total": ctx.money(total), "basic": ctx.money(basic_total),
+            "project": ctx.money(total - basic_total)}
 
 
 @provider(KIND, "fund", needs=("fund",))

@@ -53,18 +53,18 @@ def carryover(ctx: Context) -> dict[str, Any]:
     listed, classified = [], []
     for i, entry in enumerate(entries):
         amount = ctx.dept.ledger.total(Filter(items=frozenset({str(i)}))).value
-        item = {"name": entry["name"], "amount": Money(amount), "purpose": entry.get("purpose")}
+        item = {"name": entry["name"], "amount": ctx.money(amount), "purpose": entry.get("purpose")}
         (classified if entry.get("classified") else listed).append(item)
     return {"carryover": {
         "empty": not entries, "empty_note": ctx.table("carryover").empty_note or "",
-        "total": Money(ctx.total(sources=["carryover"])),
-        "fiscal": Money(ctx.total(sources=["carryover_fiscal"])),
-        "nonfiscal": Money(ctx.total(sources=["carryover_nonfiscal"])),
+        "total": ctx.money(ctx.total(sources=["carryover"])),
+        "fiscal": ctx.money(ctx.total(sources=["carryover_fiscal"])),
+        "nonfiscal": ctx.money(ctx.total(sources=["carryover_nonfiscal"])),
         "items": listed, "classified": classified}}
 
 
 def _money(ctx: Context, value: Any) -> Money:
-    return Money(to_wan(Decimal(str(value or 0)), ctx.dept.data["meta"]["unit"]))
+    return ctx.money(to_wan(Decimal(str(value or 0)), ctx.dept.data["meta"]["unit"]))
 
 
 def _procurement(ctx: Context) -> dict[str, Any] | None:
@@ -73,7 +73,7 @@ def _procurement(ctx: Context) -> dict[str, Any] | None:
         return None
     goods, works, services = (_money(ctx, p.get(k)) for k in ("goods", "works", "services"))
     return {"goods": goods, "works": works, "services": services,
-            "total": Money(goods.value + works.value + services.value),
+            "total": ctx.money(goods.value + works.value + services.value),
             "sme": _money(ctx, p.get("sme_reserved")),
             "small_micro": _money(ctx, p.get("small_micro_reserved"))}
 
@@ -95,7 +95,7 @@ def _assets(ctx: Context) -> dict[str, Any] | None:
         "area": fmt_amount(Decimal(str(buildings.get("area", 0)))),
         "buildings": _money(ctx, buildings.get("value")),
         "vehicles": {"count": sum(k["count"] for k in kinds),
-                     "value": Money(sum((k["value"].value for k in kinds), ZERO))},
+                     "value": ctx.money(sum((k["value"].value for k in kinds), ZERO))},
         "vehicle_kinds": kinds, "furniture": _money(ctx, a.get("furniture")),
         "other": _money(ctx, a.get("other")), "over_50": a.get("equipment_over_50", 0),
         "over_100": a.get("equipment_over_100", 0),
@@ -120,8 +120,8 @@ def _performance(ctx: Context) -> dict[str, Any]:
             amount = sum((ln.amount for ln in lines if ln.source in sources), ZERO)
             counts[key] += bool(amount)
             amounts[key] += amount
-    return {"fiscal_count": counts["fiscal"], "fiscal_amount": Money(amounts["fiscal"]),
-            "other_count": counts["other"], "other_amount": Money(amounts["other"]),
+    return {"fiscal_count": counts["fiscal"], "fiscal_amount": ctx.money(amounts["fiscal"]),
+            "other_count": counts["other"], "other_amount": ctx.money(amounts["other"]),
             "tables": list(ctx.named)}
 
 

@@ -16,23 +16,27 @@ from ..document import Table
 from ..figures import Comparison
 from ..ledger import Filter
 from ..model import Department
-from ..numbers import ZERO, change_rate, fmt_amount, round_cent, share
+from ..numbers import ZERO, change_rate, fmt_amount, from_wan, round_to, share
 from ..tables import render_line
 
 Declared = dict[tuple[str, str], Decimal]  # (figure id, rate | share) → printed %
 
 
 class Money:
-    """An amount in 万元: prints `1,234.50`; `.bare` prints a zero as `0` (as the seeds do)."""
+    """An amount (held in 万元) printed in the profile's prose unit: `1,234.50`; `.bare`
+    prints a zero as `0` (as the seeds do)."""
 
-    def __init__(self, value: Decimal) -> None:
+    def __init__(self, value: Decimal, unit: str = "", decimals: int = 2,
+                 separators: bool = True) -> None:
         self.value = value
+        self.unit, self.decimals, self.separators = unit, decimals, separators
 
     def __str__(self) -> str:
-        return fmt_amount(self.value)
+        return fmt_amount(from_wan(self.value, self.unit), separators=self.separators,
+                          decimals=self.decimals)
 
     def __bool__(self) -> bool:
-        return round_cent(self.value) != 0
+        return round_to(from_wan(self.value, self.unit), self.decimals) != 0
 
     @property
     def bare(self) -> str:
@@ -67,6 +71,12 @@ class Context:
         self.words = self.spec["words"]
         self.by_id = {c.id: c for c in self.comparisons}
 
+    def money(self, value: Decimal) -> Money:
+        """An amount as the prose prints it (narrative.yaml `money`: unit, decimals, separators)."""
+        style = self.spec.get("money") or {}
+        return Money(value, style.get("unit", ""), int(style.get("decimals", 2)),
+                     bool(style.get("separators", True)))
+
     def table(self, role: str) -> Table:
         """The table that plays `role`; the profile was checked to have it when loaded."""
         for table in self.tables:
@@ -99,8 +109,8 @@ class Context:
                                  prior_year=self.dept.year - 1, what=what)
         up = diff >= 0
         rate = self.declared.get((cid, "rate"), change_rate(current, prior))
-        return Change(Money(current), Money(prior), self.words["up" if up else "down"],
-                      Money(abs(diff)), self.words["rise" if up else "fall"],
+        return Change(self.money(current), self.money(prior), self.words["up" if up else "down"],
+                      self.money(abs(diff)), self.words["rise" if up else "fall"],
                       f"{rate:.2f}", reason or None)
 
     def share(self, figure: str, part: Decimal, whole: Decimal) -> Decimal:

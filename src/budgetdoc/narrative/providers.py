@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..diagnostics import Diagnostic
+from ..model import Department
 from .context import Context
 
 ANY_KIND = "*"
 
 Make = Callable[[Context], dict[str, Any]]
+Check = Callable[[Department], list[Diagnostic]]
 
 
 @dataclass(frozen=True)
@@ -23,17 +26,33 @@ class Provider:
     name: str
     make: Make
     needs: tuple[str, ...]  # table roles it reads
+    check: Check | None  # what the department must have stated for it (run only if used)
 
 
 PROVIDERS: dict[str, dict[str, Provider]] = {}
 
 
-def provider(kind: str, name: str, needs: tuple[str, ...] = ()) -> Callable[[Make], Make]:
+def provider(kind: str, name: str, needs: tuple[str, ...] = (),
+             check: Check | None = None) -> Callable[[Make], Make]:
     """Register a provider for one kind of document (or ANY_KIND)."""
     def register(make: Make) -> Make:
-        PROVIDERS.setdefault(kind, {})[name] = Provider(name, make, needs)
+        PROVIDERS.setdefault(kind, {})[name] = Provider(name, make, needs, check)
         return make
     return register
+
+
+def used(dept: Department) -> list[Provider]:
+    """The providers the profile's sections use, each once, in the order first used."""
+    known = available(dept.profile.kind)
+    sections = dept.profile.data("narrative.yaml").get("sections") or {}
+    names = dict.fromkeys(n for names in sections.values() for n in names if n in known)
+    return [known[n] for n in names]
+
+
+def checks(dept: Department) -> list[Diagnostic]:
+    """The checks of the providers the document uses (a purpose is asked for only where the
+    document prints it)."""
+    return [d for p in used(dept) if p.check is not None for d in p.check(dept)]
 
 
 def available(kind: str) -> dict[str, Provider]:

@@ -106,15 +106,14 @@ class _Layout:
     def cover(self, document: Document) -> list[Item]:
         def where() -> str:
             return "the title page"
-        return [self.para("cover_department", document.department, where),
-                self.para("cover_title", document.title, where)]
+        return [self.para(f"cover_{style}", text, where) for style, text in document.cover_lines]
 
     def toc_entries(self, document: Document) -> list[tuple[int, str]]:
         levels = int(self.profile["toc"]["levels"])
         table_level = int(self.profile["toc"]["table_level"])
         entries: list[tuple[int, str]] = []
         for part in document.parts:
-            entries.append((1, part.heading))
+            entries.append((1, part.toc_line))
             for block in part.blocks:
                 if isinstance(block, Heading) and block.level <= levels:
                     entries.append((block.level, block.text))
@@ -191,8 +190,9 @@ class _Layout:
         for p, part in enumerate(document.parts, 1):
             first = part.blocks[0] if part.blocks else None
             orientation = first.orientation if isinstance(first, Table) else "portrait"
-            units.append(Unit(orientation, "body", True,
-                              [self.para("heading1", part.heading, lambda p=p: f"part {p}")]))
+            heading = ([self.para("heading1", part.heading, lambda p=p: f"part {p}")]
+                       if part.heading else [])
+            units.append(Unit(orientation, "body", True, heading))
             for b, block in enumerate(part.blocks, 1):
                 where = _where(p, b, block)
                 if isinstance(block, Table):
@@ -220,8 +220,9 @@ class _Layout:
 
 
 def _in_toc(table: Table) -> bool:
-    """Numbered tables (第二部分) are listed in 目录; form tables (绩效目标表) are not."""
-    return table.kind == "data" and table.number > 0
+    """The public tables (numbered, or with a line of their own) are listed in 目录; form
+    tables (绩效目标表) are not."""
+    return bool(table.contents) or (table.kind == "data" and table.number > 0)
 
 
 def _where(p: int, b: int, block: Heading | Paragraph | Table) -> Callable[[], str]:

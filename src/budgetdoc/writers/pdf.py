@@ -200,7 +200,7 @@ def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], li
     parts, toc = [], []
     for p, part in enumerate(document.parts, start=1):
         view = PartView(f"part-{p}", part.heading)
-        toc.append(TocEntry(1, view.id, part.heading))
+        toc.append(TocEntry(1, view.id, part.toc_line))
         for b, block in enumerate(part.blocks, start=1):
             ident = f"b-{p}-{b}"
             if isinstance(block, Heading):
@@ -212,7 +212,7 @@ def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], li
             else:
                 table = _table_view(block, ident, spec)
                 view.blocks.append(BlockView("table", block, ident, table))
-                if block.caption:
+                if block.contents or block.caption:
                     toc.append(TocEntry(2, ident, block.contents or table.bookmark))
         parts.append(view)
     return parts, toc
