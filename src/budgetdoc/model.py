@@ -14,7 +14,7 @@ from . import codes as codelists
 from .codecheck import CodeChecker
 from .diagnostics import Diagnostic, diagnostic
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Ledger, Line
-from .numbers import ZERO, D, fmt_amount, to_wan
+from .numbers import ZERO, D, fmt_amount, fmt_money, in_unit, to_wan
 from .profile import Profile
 from .resources import data_file
 from .validate import chinese_path
@@ -38,6 +38,14 @@ class Department:
     @property
     def year(self) -> int:
         return int(self.data["meta"]["year"])
+
+    @property
+    def unit(self) -> str:
+        return str(self.data["meta"]["unit"])
+
+    def money(self, value: Decimal) -> str:
+        """An amount for a message, in the unit the file uses."""
+        return fmt_money(value, self.unit)
 
     def function_name(self, code: str) -> str:
         return self.codes.name(codelists.FUNCTION, code)
@@ -138,10 +146,12 @@ class _Builder:
             split = sum((self.amount(v) for v in economic.values()), ZERO)
             if general_part and not economic:
                 self.report("model.economic_missing", (*path, "name"), name=name,
-                            amount=fmt_amount(general_part))
+                            amount=fmt_amount(in_unit(general_part, self.unit),
+                                              separators=False))
             elif split != general_part:
                 self.report("model.economic_mismatch", (*path, "economic"), name=name,
-                            economic=fmt_amount(split), amount=fmt_amount(general_part))
+                            economic=fmt_money(split, self.unit),
+                            amount=fmt_money(general_part, self.unit))
 
     def _carryover(self) -> None:
         for i, entry in enumerate(self.data.get("carryover") or []):

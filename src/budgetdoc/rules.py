@@ -15,7 +15,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, diagnostic
 from .model import Department
-from .numbers import ZERO, D, fmt_amount, to_wan
+from .numbers import ZERO, D, to_wan
 from .profile import profile_file
 from .resources import data_file
 from .validate import chinese_path
@@ -116,8 +116,8 @@ def procurement(dept: Department) -> list[Diagnostic]:
         if amount(reserved) > within_value:
             found.append(diagnostic(
                 "procurement.reserved", dept.locate(("procurement", reserved)),
-                reserved_name=names[reserved], reserved=fmt_amount(amount(reserved)),
-                total_name=names[within], total=fmt_amount(within_value)))
+                reserved_name=names[reserved], reserved=dept.money(amount(reserved)),
+                total_name=names[within], total=dept.money(within_value)))
     return found
 
 
