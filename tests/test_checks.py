@@ -252,3 +252,54 @@ def test_broken_last_year_file(write) -> None:
     path = write(MINIMAL.replace("{prior: 140.00, reason: 人员增加}", "{reason: 人员增加}"))
     found = rules(path)
     assert "changes.prior_file" in found
+
+
+# --- a unit mix-up: 元 figures under 万元 publish a budget ten thousand times too large -----
+
+def _times(text: str, factor: int) -> str:
+    """Every amount of MINIMAL (not the staff counts) multiplied by `factor`."""
+    import re
+    from decimal import Decimal
+
+    def scale(match) -> str:
+        return f"{match.group(1)}{Decimal(match.group(2)) * factor:.2f}"
+
+    return re.sub(r"((?:general_budget|reception|vehicle_operation|prior|\"\d{3,5}\")"
+                  r":\s*\{?\"?(?:\d{3}\"?:\s*)?)(\d+\.\d\d)", scale, text)
+
+
+def test_yuan_figures_under_wan_are_an_error_saying_which_unit(write) -> None:
+    text = _times(MINIMAL, 10000)
+    assert "800000.00" in text and "in_service: 5" in text
+    found = rules(write(text))
+    [error] = found["plausibility.per_staff_high"]
+    assert error.severity.name == "ERROR" and error.location.line == 6  # meta.unit
+    assert "人均人员经费为 160,000.00 万元" in error.message
+    assert "看起来是以元为单位填写的" in error.message and "unit: 元" in error.remedy
+    fixed = text.replace("  unit: 万元", "  unit: 元")
+    assert rules(write(fixed)) == {}  # the same figures, in the right unit: clean
+
+
+def test_wan_figures_under_yuan_are_an_error_saying_which_unit(write) -> None:
+    found = rules(write(MINIMAL.replace("  unit: 万元", "  unit: 元")))
+    [error] = found["plausibility.per_staff_low"]
+    assert "人均人员经费只有 16.00 元" in error.message
+    assert "以万元为单位" in error.message and "unit: 万元" in error.remedy
+
+
+def test_large_amounts_under_wan_without_staff_counts(write) -> None:
+    text = _times(MINIMAL, 10000).replace(
+        "  staff: {authorized: 5, actual: 6, in_service: 5, retired: 1, lixiu: 0}\n",
+        "  functions: 测试\n")
+    text = text.replace("  staff:\n    in_service: {prior: 4}\n    retired: {prior: 1}\n"
+                        "    lixiu: {prior: 0}\n", "")
+    found = rules(write(text))
+    [error] = found["plausibility.large_amounts"]
+    assert "最大 800,000.00 万元" in error.message and "以元为单位" in error.message
+
+
+def test_a_large_department_with_a_few_large_projects_passes(write) -> None:
+    # One 20 亿 project beside ordinary basic spending: large, but not a unit mix-up.
+    text = MINIMAL.replace("general_budget: 50.00", "general_budget: 200000.00").replace(
+        '{"302": 50.00}', '{"310": 200000.00}')
+    assert not {r for r in rules(write(text)) if r.startswith("plausibility")}

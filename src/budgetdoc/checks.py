@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from . import plausibility
 from .diagnostics import Diagnostic, Location, diagnostic
 from .document import Cell, Table
 from .figures import Comparison, operating_costs
@@ -257,6 +258,6 @@ def _entered(dept: Department, comparison: Comparison) -> bool:
 def department_checks(dept: Department) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for check in (basic_by_economic, sangong_by_economic, operating_costs_match,
-                  fund_basic_split, staff_counts):
+                  fund_basic_split, staff_counts, plausibility.unit_mixup):
         found += check(dept)
     return found
