@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import slips
 from .diagnostics import Diagnostic, diagnostic
 from .model import Department
 from .numbers import ZERO, D, to_wan
@@ -187,7 +188,8 @@ def department_name(dept: Department) -> list[Diagnostic]:
 
 
 RULES: tuple[Callable[[Department], list[Diagnostic]], ...] = (
-    file_year, future_year, timeliness, procurement, performance, department_name)
+    file_year, future_year, timeliness, procurement, performance, department_name,
+    slips.department_slips)
 
 
 def department_rules(dept: Department) -> list[Diagnostic]:
