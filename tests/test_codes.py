@@ -164,3 +164,18 @@ def test_a_bureau_list_changes_the_build_fingerprint(tmp_path, monkeypatch) -> N
     first = batch.tool_fingerprint()
     (folder / "function.yaml").write_text('codes: {"201": 一般公共服务支出}\n', encoding="utf-8")
     assert len({before, first, batch.tool_fingerprint()}) == 3
+
+
+def test_check_takes_the_bureau_folder_as_an_option(tmp_path, write, capsys) -> None:
+    import os
+
+    (tmp_path / "f.csv").write_text(OFFICIAL, encoding="utf-8")
+    folder = tmp_path / "codes"
+    assert main(["codes", "install", str(tmp_path / "f.csv"), "--year", "2026", "--kind",
+                 "function", "--codes", str(folder)]) == 0
+    path = write(LAND, "2026.yaml")
+    assert main(["check", str(path)]) == 1  # 2200101 has no name in the shipped list
+    assert main(["check", "--strict", "--codes", str(folder), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "提示 [codes.other_year]" in out and "另有 1 条提示（不影响检查结果）" in out
+    assert os.environ.get("BUDGETDOC_CODES") is None  # the option lasts one command
