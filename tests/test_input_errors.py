@@ -288,3 +288,10 @@ def test_messages_quote_amounts_in_the_unit_of_the_file(write, capsys) -> None:
     missing = yuan.replace('    economic: {"302": 400000.00}\n', "")
     _, out = _check(write(missing), capsys)
     assert '"302": 500000.00' in out
+
+
+def test_fullwidth_colons_in_text_lines_are_not_keys(write, capsys) -> None:
+    text = MINIMAL.replace("overview:\n", "overview:\n  sections:\n    - 2024：新设\n"
+                                          "    - 1：办公室\n")
+    status, out = _check(write(text), capsys)
+    assert status == 0 and "中文冒号" not in out

@@ -14,8 +14,9 @@ from typing import Any
 from .diagnostics import Diagnostic, Location, diagnostic
 from .resources import data_file
 
-# A key as a clerk writes one: a name (general_budget), a code, or a quoted code.
-_KEY = r"(?:[A-Za-z_][A-Za-z0-9_]*|\d+|\"[^\"]*\"|'[^']*')"
+# A key as a clerk writes one: a name (general_budget), a code (3, 5 or 7 digits), or a
+# quoted code.
+_KEY = r"(?:[A-Za-z_][A-Za-z0-9_]*|\d{3}(?:\d{2}){0,2}|\"[^\"]*\"|'[^']*')"
 _INDENT = re.compile(r"[ \t\u3000\u00a0]*")
 _ENTRY = re.compile(rf"(?:- +)?{_KEY}[ \t]*[:\uff1a]")  # what follows the indentation of a key
 _WIDE_COLON = re.compile(rf"(- +)?({_KEY})([ \t]*)\uff1a[ \t\u3000]*")
