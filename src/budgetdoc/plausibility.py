@@ -21,8 +21,7 @@ ITEMS = {
 
 
 def _settings(dept: Department) -> dict[str, Any]:
-    settings: dict[str, Any] = data_file(
-        f"profiles/{dept.profile.name}/checks.yaml")["plausibility"]
+    settings: dict[str, Any] = dept.profile.data("checks.yaml")["plausibility"]
     return settings
 
 

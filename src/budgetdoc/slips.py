@@ -19,7 +19,7 @@ from .yamlload import PathKey
 
 
 def _settings(dept: Department) -> dict[str, Any]:
-    settings: dict[str, Any] = data_file(f"profiles/{dept.profile.name}/checks.yaml")["slips"]
+    settings: dict[str, Any] = dept.profile.data("checks.yaml")["slips"]
     return settings
 
 
