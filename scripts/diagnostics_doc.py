@@ -53,6 +53,21 @@ def _profile(spec: dict[str, Any], folder: Path) -> None:
         (target / relative).unlink()
 
 
+def codes_folder(edit: dict[str, Any], folder: Path) -> Path | None:
+    """For an example with `codes` (kind → changed fields), a codes folder holding the shipped
+    2024 list of that kind with those fields changed (e.g. marked complete); else None."""
+    if not edit.get("codes"):
+        return None
+    target = folder / "codes" / "2024"
+    target.mkdir(parents=True, exist_ok=True)
+    for kind, changes in edit["codes"].items():
+        shipped = yaml.safe_load((ROOT / "data" / "codes" / "2024" / f"{kind}.yaml")
+                                 .read_text("utf-8"))
+        (target / f"{kind}.yaml").write_text(
+            yaml.safe_dump({**shipped, **changes}, allow_unicode=True), encoding="utf-8")
+    return target.parent
+
+
 def materialize(edit: dict[str, Any], folder: Path) -> Path:
     """Write the example's file(s) into `folder`; return the department file's path."""
     if "profile" in edit:
@@ -98,6 +113,10 @@ def _changed_lines(edit: dict[str, Any]) -> str:
                 lines += [f"-{line}" for line in old.splitlines()]
                 lines += [f"+{line}" for line in new.splitlines()]
         lines += [f"# 删去格式文件 {profile['name']}/{r}" for r in profile.get("remove") or []]
+    kinds = yaml.safe_load((ROOT / "data" / "labels.yaml").read_text("utf-8"))["code_kinds"]
+    for kind, changes in (edit.get("codes") or {}).items():
+        state = "完整的正式" if changes.get("complete") else ""
+        lines.insert(0, f"# 已安装 2024 年{state}{kinds[kind]}科目表")
     for name in edit.get("beside") or {}:
         lines.insert(0, f"# 同目录另有 {name}")
     return "\n".join(lines) or "（见说明）"

@@ -78,31 +78,81 @@ def test_table_identity_broken_in_a_document() -> None:
 
 
 def test_code_name_mismatch_is_an_error(write) -> None:
-    text = MINIMAL.replace('- function: "2010350"\n', '- function: "2010350"\n    name: 行政运行\n')
+    text = MINIMAL + 'code_names: {"2010350": 行政运行}\n'
     [error] = rules(write(text))["codes.name_mismatch"]
-    assert "事业运行" in error.message and error.location.line == 10
-    assert rules(write(MINIMAL.replace('- function: "2010350"\n',
-                                       '- function: "2010350"\n    name: 事业运行\n'))) == {}
+    assert "事业运行" in error.message and error.location.line == len(text.splitlines())
+    assert rules(write(MINIMAL + 'code_names: {"2010350": 事业运行}\n')) == {}
 
 
-def test_unknown_code_with_a_name_is_a_warning(write) -> None:
-    text = MINIMAL.replace('- function: "2080505"\n',
-                           '- function: "2080504"\n    name: 未归口管理的行政单位离退休\n')
-    text = text.replace('"2080505": {prior: 18.00, reason: 缴费基数提高}',
-                        '"2080504": {prior: 18.00, reason: 缴费基数提高}')
+def _with_code(code: str, names: str = "") -> str:
+    text = MINIMAL.replace('- function: "2080505"\n', f'- function: "{code}"\n')
+    text = text.replace('"2080505": {prior: 18.00', f'"{code}": {{prior: 18.00')
+    return text + (f"code_names: {{{names}}}\n" if names else "")
+
+
+def test_a_named_code_the_partial_list_lacks_gets_one_note(write) -> None:
+    # 2200101 行政运行 under 自然资源海洋气象等支出: the shipped list has only the 类 220.
+    text = _with_code("2200101", '"22001": 自然资源事务, "2200101": 行政运行')
+    text = text.replace('"208": 缴纳基本养老保险', '"220": 自然资源管理')
     found = rules(write(text))
-    assert list(found) == ["codes.unknown"]
-    assert found["codes.unknown"][0].severity.name == "WARNING"
+    assert sorted(found) == ["codes.named"]
+    assert [d.details["code"] for d in found["codes.named"]] == ["2200101", "22001"]
+    assert {d.severity.name for d in found["codes.named"]} == {"NOTE"}
+    assert "只收录了部分科目" in found["codes.named"][0].message
+    result = pipeline.run(write(text))
+    assert result.ok
+    table2 = next(t for t in result.document.tables() if t.number == 2)
+    names = [cell.text for row in table2.rows for cell in row.cells]
+    assert "自然资源事务" in names and "行政运行" in names
+
+
+def test_strict_is_not_failed_by_a_named_code(write, capsys) -> None:
+    from budgetdoc.cli import main
+
+    text = _with_code("2080504", '"2080504": 未归口管理的行政单位离退休')
+    assert main(["check", "--strict", str(write(text))]) == 0
+    assert "提示 [codes.named]" in capsys.readouterr().out
 
 
 def test_unknown_code_without_a_name_is_an_error(write) -> None:
-    found = rules(write(MINIMAL.replace('"2080505"\n', '"2080504"\n')))
-    assert "codes.no_name" in found
+    found = rules(write(_with_code("2080504")))
+    assert list(found) == ["codes.no_name"]
+    assert "code_names" in found["codes.no_name"][0].remedy
 
 
 def test_code_whose_kuan_is_unknown(write) -> None:
-    text = MINIMAL.replace('- function: "2080505"\n', '- function: "2080801"\n    name: 某项\n')
-    assert "codes.unknown" in rules(write(text))
+    found = rules(write(_with_code("2080801", '"2080801": 某项')))
+    assert [d.details["parent"] for d in found["codes.missing_parent"]] == ["20808"]
+
+
+def test_economic_kuan_outside_the_list_is_usable_once_named(write) -> None:
+    # 30297 is no code of the shipped list: an officer's own 款 (the name is the test's).
+    text = MINIMAL.replace('"30201": 15.00', '"30201": 10.00\n  "30297": 5.00')
+    assert list(rules(write(text))) == ["codes.no_name"]
+    named = text + 'code_names: {"30297": 测试用款}\n'
+    assert list(rules(write(named))) == ["codes.named"]
+    result = pipeline.run(write(named))
+    table6 = next(t for t in result.document.tables() if t.number == 6)
+    assert "测试用款" in [cell.text for row in table6.rows for cell in row.cells]
+
+
+def test_a_year_without_a_list_uses_another_and_says_so_once(write) -> None:
+    text = MINIMAL.replace("  year: 2024", "  year: 2026")
+    found = rules(write(text, "2026.yaml"))
+    assert list(found) == ["codes.other_year"]
+    [note] = found["codes.other_year"]
+    assert "没有 2026 年" in note.message and "按 2024 年" in note.message
+    assert "支出功能分类和部门预算支出经济分类" in note.message
+
+
+def test_a_class_name_is_never_printed_blank(write) -> None:
+    # 2023 (before any list) used to print 主要包括：。 with blank economic names.
+    text = MINIMAL.replace("  year: 2024", "  year: 2023")
+    result = pipeline.run(write(text, "2023.yaml"))
+    assert result.ok
+    lines = [b.text for part in result.document.parts for b in part.blocks if hasattr(b, "text")]
+    assert not any("主要包括：。" in line or "：、" in line for line in lines)
+    assert any("主要包括：基本工资" in line for line in lines)
 
 
 def test_project_economic_split(write) -> None:
@@ -202,3 +252,54 @@ def test_broken_last_year_file(write) -> None:
     path = write(MINIMAL.replace("{prior: 140.00, reason: 人员增加}", "{reason: 人员增加}"))
     found = rules(path)
     assert "changes.prior_file" in found
+
+
+# --- a unit mix-up: 元 figures under 万元 publish a budget ten thousand times too large -----
+
+def _times(text: str, factor: int) -> str:
+    """Every amount of MINIMAL (not the staff counts) multiplied by `factor`."""
+    import re
+    from decimal import Decimal
+
+    def scale(match) -> str:
+        return f"{match.group(1)}{Decimal(match.group(2)) * factor:.2f}"
+
+    return re.sub(r"((?:general_budget|reception|vehicle_operation|prior|\"\d{3,5}\")"
+                  r":\s*\{?\"?(?:\d{3}\"?:\s*)?)(\d+\.\d\d)", scale, text)
+
+
+def test_yuan_figures_under_wan_are_an_error_saying_which_unit(write) -> None:
+    text = _times(MINIMAL, 10000)
+    assert "800000.00" in text and "in_service: 5" in text
+    found = rules(write(text))
+    [error] = found["plausibility.per_staff_high"]
+    assert error.severity.name == "ERROR" and error.location.line == 6  # meta.unit
+    assert "人均人员经费为 160,000.00 万元" in error.message
+    assert "看起来是以元为单位填写的" in error.message and "unit: 元" in error.remedy
+    fixed = text.replace("  unit: 万元", "  unit: 元")
+    assert rules(write(fixed)) == {}  # the same figures, in the right unit: clean
+
+
+def test_wan_figures_under_yuan_are_an_error_saying_which_unit(write) -> None:
+    found = rules(write(MINIMAL.replace("  unit: 万元", "  unit: 元")))
+    [error] = found["plausibility.per_staff_low"]
+    assert "人均人员经费只有 16.00 元" in error.message
+    assert "以万元为单位" in error.message and "unit: 万元" in error.remedy
+
+
+def test_large_amounts_under_wan_without_staff_counts(write) -> None:
+    text = _times(MINIMAL, 10000).replace(
+        "  staff: {authorized: 5, actual: 6, in_service: 5, retired: 1, lixiu: 0}\n",
+        "  functions: 测试\n")
+    text = text.replace("  staff:\n    in_service: {prior: 4}\n    retired: {prior: 1}\n"
+                        "    lixiu: {prior: 0}\n", "")
+    found = rules(write(text))
+    [error] = found["plausibility.large_amounts"]
+    assert "最大 800,000.00 万元" in error.message and "以元为单位" in error.message
+
+
+def test_a_large_department_with_a_few_large_projects_passes(write) -> None:
+    # One 20 亿 project beside ordinary basic spending: large, but not a unit mix-up.
+    text = MINIMAL.replace("general_budget: 50.00", "general_budget: 200000.00").replace(
+        '{"302": 50.00}', '{"310": 200000.00}')
+    assert not {r for r in rules(write(text)) if r.startswith("plausibility")}

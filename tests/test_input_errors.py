@@ -162,3 +162,136 @@ def test_top_level_not_a_mapping(write, capsys) -> None:
 def test_missing_file(tmp_path, capsys) -> None:
     status, out = _check(tmp_path / "nope.yaml", capsys)
     assert status == 1 and "无法读取文件" in out
+
+
+# --- what a clerk types: each message shows the exact text to write instead -----------------
+
+@pytest.mark.parametrize(("typed", "problem", "fixed"), [
+    ("８０.００", "全角数字或符号", "general_budget: 80.00"),
+    ("1,080.00", "千位分隔符", "general_budget: 1080.00"),
+    ("1，080.00", "全角数字或符号、千位分隔符", "general_budget: 1080.00"),
+    ("￥80.00", "货币符号", "general_budget: 80.00"),
+    ("80.00元", "单位", "general_budget: 0.008。换算成万元后超过两位小数"),
+    ("800000元", "单位", "general_budget: 80.00"),
+    ("80 万元", "单位", "general_budget: 80.00"),
+    ('"80.00"', "引号", "general_budget: 80.00"),
+])
+def test_a_number_written_as_a_clerk_writes_it(write, capsys, typed, problem, fixed) -> None:
+    path = write(MINIMAL.replace("general_budget: 80.00", f"general_budget: {typed}"))
+    status, out = _check(path, capsys)
+    assert status == 1
+    assert _located(out, path, 11, 21)
+    assert f"（含有{problem}）" in out and f"请写成：{fixed}" in out
+    assert "[schema.number_text]" in out and "schema.type" not in out
+
+
+def test_an_amount_in_wan_under_a_yuan_file_is_converted(write, capsys) -> None:
+    text = MINIMAL.replace("  unit: 万元", "  unit: 元").replace("general_budget: 80.00",
+                                                                 "general_budget: 80万元")
+    status, out = _check(write(text), capsys)
+    assert status == 1 and "请写成：general_budget: 800000.00" in out
+
+
+def test_a_phone_number_typed_as_a_number_needs_quotes(write, capsys) -> None:
+    path = write(MINIMAL + "performance:\n  department:\n    contact: 张三\n"
+                 "    phone: 15199367129\n  projects:\n    - project: 业务经费\n"
+                 "      manager: 0571234\n")
+    status, out = _check(path, capsys)
+    assert status == 1
+    assert out.count("[schema.quote_text]") == 2 and "请按文字填写" not in out
+    lines = len(MINIMAL.splitlines())
+    assert _located(out, path, lines + 4, 12)
+    assert '请加引号，写成：phone: "15199367129"' in out
+    assert '请加引号，写成：manager: "0571234"' in out  # as typed: YAML read it as octal
+
+
+def test_fullwidth_colon_after_a_key(write, capsys) -> None:
+    path = write(MINIMAL.replace("  department: 测试局", "  department：测试局"))
+    status, out = _check(path, capsys)
+    assert status == 1
+    assert _located(out, path, 2, 13)
+    assert "中文冒号" in out and "写成：department: 测试局" in out
+    assert "mapping" not in out and "expected" not in out
+
+
+def test_no_space_after_a_colon(write, capsys) -> None:
+    path = write(MINIMAL.replace("  department: 测试局", "  department:测试局"))
+    status, out = _check(path, capsys)
+    assert status == 1 and _located(out, path, 2, 13) and "写成：department: 测试局" in out
+
+
+def test_fullwidth_spaces_as_indentation(write, capsys) -> None:
+    path = write(MINIMAL.replace("  year: 2024", "\u3000year: 2024"))
+    status, out = _check(path, capsys)
+    assert status == 1
+    assert _located(out, path, 3, 1)
+    assert "全角空格" in out and "改为 2 个英文空格" in out
+    assert "重复" not in out and "删除" not in out.replace("请删除行首的全角空格", "")
+
+
+def test_fullwidth_spaces_inside_text_are_kept(write, capsys) -> None:
+    text = MINIMAL.replace("  department: 测试局", "  department: 测试局\n  \u3000 \u3000")
+    text += "other_matters: |\n  \u3000\u3000一、说明：\n\u3000\u3000二、\n"
+    _, out = _check(write(text), capsys)
+    assert "全角空格" not in out
+
+
+def test_tab_indentation_is_said_in_chinese(write, capsys) -> None:
+    path = write(MINIMAL.replace("  year: 2024", "\tyear: 2024"))
+    _, out = _check(path, capsys)
+    assert _located(out, path, 3, 1) and "[yaml.tab]" in out and "cannot" not in out
+
+
+@pytest.mark.parametrize(("edit", "line", "words"), [
+    (("  year: 2024", "  year 2024"), 3, "缺少英文冒号"),
+    (("  unit: 万元", "  unit: [万元"), 7, "方括号"),
+    (("lixiu: {prior: 0}\n", 'lixiu: {prior: 0}\nother_matters: "未完\n'), 56, "引号没有配对"),
+    (("  year: 2024", "   year: 2024"), 3, "缩进有误"),
+    (("  kind: 预算", " kind: 预算"), 4, "缩进不一致"),
+])
+def test_yaml_problems_in_chinese_at_the_right_line(write, capsys, edit, line, words) -> None:
+    path = write(MINIMAL.replace(*edit))
+    status, out = _check(path, capsys)
+    assert status == 1 and words in out, out
+    assert re.search(re.escape(f"{path}:{line}:"), out), out
+    assert not re.search(r"[a-z]{4,} [a-z]{3,}", out.split("→")[0].split("]")[1]), out
+
+
+@pytest.mark.parametrize(("typo", "suggestion"), [
+    ("genaral_budget", "general_budget"), ("fund_budgt", "fund_budget"), ("functon", "function")])
+def test_a_misspelt_key_gets_did_you_mean(write, capsys, typo, suggestion) -> None:
+    path = write(MINIMAL.replace("  - function: \"2010350\"\n    general_budget: 80.00",
+                                 f"  - function: \"2010350\"\n    general_budget: 80.00\n"
+                                 f"    {typo}: 1"))
+    status, out = _check(path, capsys)
+    assert status == 1
+    assert f"是否应为 {suggestion}" in out
+    assert "unit_affiliate" not in out  # not the list of every allowed key
+
+
+def test_a_retired_name_key_points_to_code_names(write, capsys) -> None:
+    path = write(MINIMAL.replace('  - function: "2010350"\n',
+                                 '  - function: "2010350"\n    name: 事业运行\n'))
+    status, out = _check(path, capsys)
+    assert status == 1 and "code_names" in out
+
+
+def test_messages_quote_amounts_in_the_unit_of_the_file(write, capsys) -> None:
+    yuan = (MINIMAL.replace("  unit: 万元", "  unit: 元")
+            .replace('economic: {"302": 50.00}', 'economic: {"302": 400000.00}')
+            .replace("general_budget: 50.00", "general_budget: 500000.00"))
+    _, out = _check(write(yuan), capsys)
+    assert "合计 400,000.00 元与其一般公共预算金额 500,000.00 元不一致" in out
+    _, out = _check(write(MINIMAL.replace('economic: {"302": 50.00}', 'economic: {"302": 40.00}')),
+                    capsys)
+    assert "合计 40.00 万元与其一般公共预算金额 50.00 万元不一致" in out
+    missing = yuan.replace('    economic: {"302": 400000.00}\n', "")
+    _, out = _check(write(missing), capsys)
+    assert '"302": 500000.00' in out
+
+
+def test_fullwidth_colons_in_text_lines_are_not_keys(write, capsys) -> None:
+    text = MINIMAL.replace("overview:\n", "overview:\n  sections:\n    - 2024：新设\n"
+                                          "    - 1：办公室\n")
+    status, out = _check(write(text), capsys)
+    assert status == 0 and "中文冒号" not in out

@@ -19,10 +19,10 @@ def section(lines: list[str], start: str, end: str | None = None) -> list[str]:
 
 
 def _fund(data) -> None:
-    data["projects"].append({"name": "基金项目", "function": "2120801",
-                             "function_name": "城乡社区规划与管理", "fund_budget": 30})
+    data["projects"].append({"name": "基金项目", "function": "2120801", "fund_budget": 30})
     data["class_purposes"]["212"] = "城市建设"
-    data["code_names"] = {"21208": "国有土地使用权出让收入安排的支出"}
+    data["code_names"] = {"21208": "国有土地使用权出让收入安排的支出",
+                          "2120801": "城乡社区规划与管理"}
     data["changes"]["income"]["fund_budget"] = {"prior": 0, "reason": "新增城市建设项目"}
     data["changes"]["expenditure"]["project"] = {"prior": 50, "reason": "新增城市建设项目"}
 

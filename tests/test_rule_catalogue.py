@@ -23,8 +23,11 @@ def test_every_rule_has_an_example() -> None:
 
 
 @pytest.mark.parametrize("rule", sorted(r for r, e in EXAMPLES.items() if "bad" in e))
-def test_example_triggers_its_rule(rule: str, tmp_path: Path) -> None:
+def test_example_triggers_its_rule(rule: str, tmp_path: Path, monkeypatch) -> None:
     path = DOC["materialize"](EXAMPLES[rule]["bad"], tmp_path)
+    codes = DOC["codes_folder"](EXAMPLES[rule]["bad"], tmp_path)
+    if codes is not None:
+        monkeypatch.setenv("BUDGETDOC_CODES", str(codes))
     found = {d.rule for d in pipeline.run(path).diagnostics}
     assert rule in found, found
 

@@ -32,6 +32,7 @@ from typing import Any, TextIO
 import jinja2
 
 from . import __version__, pipeline
+from . import codes as codelists
 from .build import build_one, write_atomic
 from .output import safe_name
 from .report import format_text, is_wide
@@ -91,11 +92,16 @@ def _digest_files(digest: Any, files: Iterable[Path], base: Path) -> None:
 
 
 def tool_fingerprint(fonts_dir: Path | None = None) -> str:
-    """The tool's part of every fingerprint: version, code, data, templates, schemas, fonts."""
+    """The tool's part of every fingerprint: version, code, data, templates, schemas, the
+    bureau's code lists and fonts."""
     digest = hashlib.sha256(f"budgetdoc {__version__}\0".encode())
     package = Path(__file__).resolve().parent
     for folder in (package, DATA, TEMPLATES, SCHEMAS):
         _digest_files(digest, folder.rglob("*"), ROOT if folder != package else package)
+    for folder in codelists.folders()[:-1]:  # a bureau's own code lists
+        if folder.is_dir():
+            digest.update(f"{folder.resolve()}\0".encode())
+            _digest_files(digest, folder.rglob("*.yaml"), folder)
     if fonts_dir is not None and fonts_dir.is_dir():
         for font in sorted(p for p in fonts_dir.rglob("*") if p.is_file()):
             info = font.stat()

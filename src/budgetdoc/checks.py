@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from . import plausibility
 from .diagnostics import Diagnostic, Location, diagnostic
 from .document import Cell, Table
 from .figures import Comparison, operating_costs
@@ -163,8 +164,9 @@ def basic_by_economic(dept: Department) -> list[Diagnostic]:
     rule = ("crosstable.basic_by_economic_rounding" if abs(a - b) <= allowed
             else "crosstable.basic_by_economic")
     where = dept.locate(("basic_economic",)) if economic.key else _where(dept, functional)
-    return [diagnostic(rule, where, economic=fmt_amount(a), functional=fmt_amount(b),
-                       diff=fmt_amount(abs(a - b)))]
+    return [diagnostic(rule, where, economic=dept.money(economic.value),
+                       functional=dept.money(functional.value),
+                       diff=dept.money(abs(economic.value - functional.value)))]
 
 
 def sangong_by_economic(dept: Department) -> list[Diagnostic]:
@@ -180,9 +182,9 @@ def sangong_by_economic(dept: Department) -> list[Diagnostic]:
         if round_cent(sangong.value) != round_cent(economic.value):
             where = _where(dept, sangong if sangong.key else economic)
             found.append(diagnostic("crosstable.sangong_economic", where,
-                                    item=labels.get(item, item), sangong=fmt_amount(sangong.value),
+                                    item=labels.get(item, item), sangong=dept.money(sangong.value),
                                     code=code, name=dept.economic_name(code),
-                                    economic=fmt_amount(economic.value)))
+                                    economic=dept.money(economic.value)))
     return found
 
 
@@ -194,7 +196,7 @@ def operating_costs_match(dept: Department) -> list[Diagnostic]:
     if round_cent(value) == round_cent(operating.value):
         return []
     return [diagnostic("crosstable.operating_costs", dept.locate(("operating_costs",)),
-                       value=fmt_amount(value), operating=fmt_amount(operating.value))]
+                       value=dept.money(value), operating=dept.money(operating.value))]
 
 
 def fund_basic_split(dept: Department) -> list[Diagnostic]:
@@ -234,7 +236,7 @@ def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[
             continue
         where = dept.locate(comparison.path, key=True)
         if comparison.prior_in_file is not None and comparison.prior is not None:
-            shown = str if comparison.count else fmt_amount
+            shown = str if comparison.count else dept.money
             out.append(diagnostic("changes.prior_mismatch", where, item=comparison.label,
                                   given=shown(comparison.prior),
                                   derived=shown(comparison.prior_in_file)))
@@ -250,7 +252,7 @@ def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[
             labels = data_file("labels.yaml")["direction"]
             out.append(diagnostic("changes.missing_reason", where, item=comparison.label,
                                   direction=labels["up" if diff > 0 else "down"],
-                                  diff=fmt_amount(abs(diff))))
+                                  diff=dept.money(abs(diff))))
     return out
 
 
@@ -266,6 +268,6 @@ def _entered(dept: Department, comparison: Comparison) -> bool:
 def department_checks(dept: Department) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for check in (basic_by_economic, sangong_by_economic, operating_costs_match,
-                  fund_basic_split, staff_counts):
+                  fund_basic_split, staff_counts, plausibility.unit_mixup):
         found += check(dept)
     return found

@@ -1,4 +1,4 @@
-"""The `budgetdoc` command: check, dump, build. `main(argv)` returns the exit status.
+"""The `budgetdoc` command: check, dump, build, codes. `main(argv)` returns the exit status.
 
 Exit status: 0 clean, 1 data errors, 2 usage, 3 warnings under --strict, 4 missing
 environment (fonts), 70 internal error.
@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import pipeline
+from . import codecommands, pipeline
+from . import codes as codelists
 from .batch import select_files
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, counts
 from .report import format_text
 from .resources import data_file
 
@@ -53,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help=cli["quiet"])
     for command in (check, build):
         command.add_argument("--year", type=int, default=None, help=cli["year"])
+    for command in (check, dump, build):
+        codecommands.add_folder_option(command)
+    codecommands.add_parser(commands)
     return parser
 
 
@@ -86,7 +90,7 @@ def _check(args: argparse.Namespace) -> int:
         everything += found
         if args.format == "text":
             print(format_text(found) if found else _text("clean", file=file))
-    errors, warnings = pipeline.errors_and_warnings(everything)
+    errors, warnings, notes = counts(everything)
     if args.format == "json":
         print(json.dumps([d.to_json() for d in everything], ensure_ascii=False, indent=2))
     elif args.format == "csv":
@@ -99,7 +103,8 @@ def _check(args: argparse.Namespace) -> int:
                              d.rule, loc.path, d.message, d.remedy])
         sys.stdout.write(buffer.getvalue())
     else:
-        print(_text("summary", files=len(files), errors=errors, warnings=warnings))
+        print(_text("summary", files=len(files), errors=errors, warnings=warnings)
+              + (_text("summary_notes", notes=notes) if notes else ""))
     if errors:
         return EXIT_ERRORS
     return EXIT_WARNINGS if args.strict and warnings else EXIT_OK
@@ -154,8 +159,10 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        command = {"check": _check, "dump": _dump, "build": _build}[args.command]
-        return command(args)
+        command = {"check": _check, "dump": _dump, "build": _build,
+                   "codes": codecommands.run}[args.command]
+        with codelists.folder_first(args.codes):
+            return command(args)
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # an internal fault: say so plainly, never a traceback

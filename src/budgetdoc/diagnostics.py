@@ -14,6 +14,7 @@ from .resources import data_file
 
 
 class Severity(IntEnum):
+    NOTE = 0  # information: never fails a check, not even under --strict
     WARNING = 1
     ERROR = 2
 
@@ -84,3 +85,10 @@ def diagnostic(rule: str, location: Location, **fields: Any) -> Diagnostic:
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def counts(diagnostics: list[Diagnostic]) -> tuple[int, int, int]:
+    """(errors, warnings, notes)."""
+    found = [d.severity for d in diagnostics]
+    return (found.count(Severity.ERROR), found.count(Severity.WARNING),
+            found.count(Severity.NOTE))

@@ -6,14 +6,15 @@ so any later diagnostic about a figure can point back to its lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from . import codes as codelists
+from .codecheck import CodeChecker
 from .diagnostics import Diagnostic, diagnostic
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Ledger, Line
-from .numbers import ZERO, D, fmt_amount, to_wan
+from .numbers import ZERO, D, fmt_amount, fmt_money, in_unit, to_wan
 from .profile import Profile
 from .resources import data_file
 from .validate import chinese_path
@@ -28,8 +29,7 @@ class Department:
     source_map: SourceMap
     profile: Profile
     ledger: Ledger
-    code_list: codelists.CodeList
-    given_names: dict[str, str] = field(default_factory=dict)  # function code → name typed
+    codes: CodeChecker
 
     @property
     def name(self) -> str:
@@ -39,11 +39,19 @@ class Department:
     def year(self) -> int:
         return int(self.data["meta"]["year"])
 
+    @property
+    def unit(self) -> str:
+        return str(self.data["meta"]["unit"])
+
+    def money(self, value: Decimal) -> str:
+        """An amount for a message, in the unit the file uses."""
+        return fmt_money(value, self.unit)
+
     def function_name(self, code: str) -> str:
-        return self.given_names.get(code) or self.code_list.name(codelists.FUNCTION, code) or ""
+        return self.codes.name(codelists.FUNCTION, code)
 
     def economic_name(self, code: str) -> str:
-        return self.code_list.name(codelists.ECONOMIC, code) or ""
+        return self.codes.name(codelists.ECONOMIC, code)
 
     def locate(self, path: PathKey, *, key: bool = False):  # type: ignore[no-untyped-def]
         return self.source_map.locate(path, key=key, label=chinese_path(path))
@@ -57,9 +65,8 @@ class _Builder:
         self.unit = data["meta"]["unit"]
         self.lines: list[Line] = []
         self.diagnostics: list[Diagnostic] = []
-        self.given_names: dict[str, str] = {}
         self.year = int(data["meta"]["year"])
-        self.code_list = codelists.for_year(self.year)
+        self.codes = CodeChecker(data, codelists.for_year(self.year), self.report)
 
     def amount(self, value: Any) -> Decimal:
         return to_wan(D(value), self.unit)
@@ -71,17 +78,14 @@ class _Builder:
         self.diagnostics.append(diagnostic(rule, self.where(path, key=key), **fields))
 
     def build(self) -> Department:
-        if self.code_list.year is None:
-            self.report("codes.no_list", ("meta", "year"), year=self.year)
-        self.given_names.update(self.data.get("code_names") or {})
+        self.codes.start(self.year)
         self._basic()
         self._basic_economic()
         self._projects()
         self._carryover()
         self._sangong()
         ledger = Ledger(self.lines)
-        return Department(self.data, self.map, self.profile, ledger, self.code_list,
-                          self.given_names)
+        return Department(self.data, self.map, self.profile, ledger, self.codes)
 
     def _sources(self, entry: dict[str, Any]) -> list[tuple[str, Any]]:
         return [(k, v) for k, v in entry.items() if k in self.profile.sources]
@@ -95,9 +99,8 @@ class _Builder:
                 self.report("model.duplicate_function", (*path, "function"), code=code,
                             first=seen[code])
                 continue
-            seen[code] = self.where((*path, "function"))[1] if False else (
-                self.map.values.get((*path, "function"), (0, 0))[0])
-            self._function_code(code, entry.get("name"), (*path, "function"))
+            seen[code] = self.map.values.get((*path, "function"), (0, 0))[0]
+            self.codes.check(codelists.FUNCTION, code, (*path, "function"))
             for source, value in self._sources(entry):
                 self.lines.append(Line((*path, source), FUNCTION, self.amount(value), source,
                                        "basic", code))
@@ -109,7 +112,7 @@ class _Builder:
     def _basic_economic(self) -> None:
         for code, value in (self.data.get("basic_economic") or {}).items():
             path: PathKey = ("basic_economic", code)
-            self._economic_code(code, path, key=True)
+            self.codes.check(codelists.ECONOMIC, code, path, key=True)
             self.lines.append(Line(path, ECONOMIC, self.amount(value), "general_budget",
                                    self.profile.kind_of_economic(code), economic=code))
 
@@ -123,7 +126,7 @@ class _Builder:
                 self.report("model.duplicate_project", (*path, "name"), name=name,
                             first=seen[name])
             seen.setdefault(name, self.map.values.get((*path, "name"), (0, 0))[0])
-            self._function_code(code, entry.get("function_name"), (*path, "function"))
+            self.codes.check(codelists.FUNCTION, code, (*path, "function"))
             money = self._sources(entry)
             if not any(D(v) for _, v in money):
                 self.report("model.project_no_money", (*path, "name"), name=name)
@@ -134,8 +137,9 @@ class _Builder:
             economic = entry.get("economic") or {}
             for cls, value in economic.items():
                 if cls not in self.profile.project_economic_classes:
-                    self.report("codes.unknown", (*path, "economic", cls), key=True, code=cls,
-                                year=self.year, kind=self._kind_label("economic"))
+                    self.report("codes.not_a_column", (*path, "economic", cls), key=True,
+                                code=cls, allowed=data_file("labels.yaml")["list_separator"]
+                                .join(self.profile.project_economic_classes))
                 self.lines.append(Line((*path, "economic", cls), PROJECT_ECONOMIC,
                                        self.amount(value), "general_budget", "project", code,
                                        cls, project=name))
@@ -144,15 +148,17 @@ class _Builder:
                 continue  # no table prints projects by economic 类: nothing to split
             if general_part and not economic:
                 self.report("model.economic_missing", (*path, "name"), name=name,
-                            amount=fmt_amount(general_part))
+                            amount=fmt_amount(in_unit(general_part, self.unit),
+                                              separators=False))
             elif split != general_part:
                 self.report("model.economic_mismatch", (*path, "economic"), name=name,
-                            economic=fmt_amount(split), amount=fmt_amount(general_part))
+                            economic=fmt_money(split, self.unit),
+                            amount=fmt_money(general_part, self.unit))
 
     def _carryover(self) -> None:
         for i, entry in enumerate(self.data.get("carryover") or []):
             path: PathKey = ("carryover", i)
-            self._function_code(entry["function"], None, (*path, "function"))
+            self.codes.check(codelists.FUNCTION, entry["function"], (*path, "function"))
             self.lines.append(Line((*path, "amount"), FUNCTION, self.amount(entry["amount"]),
                                    entry["source"], entry["kind"], entry["function"],
                                    project=entry["name"], item=str(i)))
@@ -163,38 +169,6 @@ class _Builder:
             for source, amount in split.items():
                 self.lines.append(Line(("sangong", item, source), SANGONG, self.amount(amount),
                                        source, item=item))
-
-    def _kind_label(self, kind: str) -> str:
-        return str(data_file("labels.yaml")["code_kinds"][kind])
-
-    def _function_code(self, code: str, given: str | None, path: PathKey) -> None:
-        known = self.code_list.name(codelists.FUNCTION, code)
-        if given:
-            self.given_names.setdefault(code, given)
-        given = given or self.given_names.get(code)
-        if self.code_list.year is None:
-            return
-        if known is None:
-            rule = "codes.unknown" if given else "codes.no_name"
-            self.report(rule, path, code=code, year=self.year, kind=self._kind_label("function"))
-        elif given and given != known:
-            self.report("codes.name_mismatch", path, code=code, expected=known, given=given)
-        if known is None and not given:
-            return
-        for parent in (code[:3], code[:5]):
-            if (self.code_list.name(codelists.FUNCTION, parent) is None
-                    and parent not in self.given_names):
-                self.report("codes.missing_parent", path, code=code, parent=parent,
-                            year=self.year)
-
-    def _economic_code(self, code: str, path: PathKey, *, key: bool = False) -> None:
-        if self.code_list.year is None:
-            return
-        if self.code_list.name(codelists.ECONOMIC, code) is None:
-            self.report("codes.no_name", path, key=key, code=code, year=self.year)
-        elif self.code_list.name(codelists.ECONOMIC, code[:3]) is None:
-            self.report("codes.missing_parent", path, key=key, code=code, parent=code[:3],
-                        year=self.year)
 
 
 def build(data: dict[str, Any], source_map: SourceMap,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import assemble, checks, figures, narrative, performance, profile_check, rules, tables
-from .diagnostics import Diagnostic, Location, Severity, diagnostic, has_errors
+from .diagnostics import Diagnostic, Location, diagnostic, has_errors
 from .document import Document
 from .figures import Comparison
 from .kinds import Kind, kinds
@@ -163,8 +163,3 @@ def _prior_year(path: Path) -> dict[str, Decimal] | None:
     if prior.department is None or not prior.ok:
         return None
     return {cid: value for cid, (_, value, _) in figures.current_values(prior.department).items()}
-
-
-def errors_and_warnings(diagnostics: list[Diagnostic]) -> tuple[int, int]:
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    return errors, len(diagnostics) - errors

@@ -13,9 +13,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import slips
 from .diagnostics import Diagnostic, diagnostic
 from .model import Department
-from .numbers import ZERO, D, fmt_amount, to_wan
+from .numbers import ZERO, D, to_wan
 from .profile import profile_file
 from .resources import data_file
 from .validate import chinese_path
@@ -116,8 +117,8 @@ def procurement(dept: Department) -> list[Diagnostic]:
         if amount(reserved) > within_value:
             found.append(diagnostic(
                 "procurement.reserved", dept.locate(("procurement", reserved)),
-                reserved_name=names[reserved], reserved=fmt_amount(amount(reserved)),
-                total_name=names[within], total=fmt_amount(within_value)))
+                reserved_name=names[reserved], reserved=dept.money(amount(reserved)),
+                total_name=names[within], total=dept.money(within_value)))
     return found
 
 
@@ -187,7 +188,8 @@ def department_name(dept: Department) -> list[Diagnostic]:
 
 
 RULES: tuple[Callable[[Department], list[Diagnostic]], ...] = (
-    file_year, future_year, timeliness, procurement, performance, department_name)
+    file_year, future_year, timeliness, procurement, performance, department_name,
+    slips.department_slips)
 
 
 def department_rules(dept: Department) -> list[Diagnostic]:

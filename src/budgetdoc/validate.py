@@ -6,12 +6,13 @@ fields and name the place by the schema's Chinese titles (项目支出[2].金额
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
@@ -19,6 +20,7 @@ from jsonschema import _keywords as keywords
 from jsonschema.exceptions import ValidationError, best_match
 
 from .diagnostics import Diagnostic, diagnostic
+from .numbers import CENT, read_written
 from .resources import data_file, schema
 from .yamlload import PathKey, SourceMap
 
@@ -113,12 +115,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
+def _message(error: ValidationError, source_map: SourceMap, unit: str) -> Diagnostic:
     path = tuple(error.absolute_path)
     names: dict[str, str] = data_file("labels.yaml")["types"]
     where = chinese_path(path)
     location = source_map.locate(path, label=where)
     kind = error.validator
+    written = _as_written(error, source_map, where, location, unit)
+    if written is not None:
+        return written
     if kind == "type":
         expected = error.validator_value
         expected_list = expected if isinstance(expected, list) else [expected]
@@ -141,10 +146,8 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
         extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         key = extra[0] if extra else "?"
         key_location = source_map.locate((*path, key), key=True, label=where)
-        labels = data_file("labels.yaml")
-        allowed = (labels["list_separator"].join(allowed_keys) if allowed_keys
-                   else labels["codes_only"])
-        return diagnostic("schema.additional", key_location, path=where, key=key, allowed=allowed)
+        return diagnostic("schema.additional", key_location, path=where, key=key,
+                          hint=_did_you_mean(key, _resolve(error.schema)))
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         rule = "schema.minimum" if "inimum" in kind else "schema.maximum"
         return diagnostic(rule, location, path=where, value=_fmt(error.instance),
@@ -163,15 +166,70 @@ def _message(error: ValidationError, source_map: SourceMap) -> Diagnostic:
         return diagnostic("schema.length", location, path=where, detail=detail)
     if kind == "anyOf":
         inner = best_match(error.context) if error.context else None
-        detail = _message(inner, source_map).message if inner else ""
+        detail = _message(inner, source_map, unit).message if inner else ""
         end = data_file("labels.yaml")["sentence_end"]
         return diagnostic("schema.any_of", location, path=where, detail=detail.rstrip(end))
     return diagnostic("schema.other", location, path=where, validator=kind)
+
+
+def _did_you_mean(key: str, node: dict[str, Any]) -> str:
+    """`是否应为 general_budget？`: the allowed keys closest to a misspelt one, by spelling or
+    by Chinese title; a key that moved names its new place (labels.yaml retired_keys)."""
+    labels = data_file("labels.yaml")
+    words = labels["did_you_mean"]
+    properties: dict[str, Any] = node.get("properties", {})
+    if not properties:
+        return str(words["codes_only"])
+    retired: dict[str, str] = labels["retired_keys"]
+    if key in retired and "function" in properties:  # where a code's name used to be typed
+        return str(words["moved"].format(key=key, to=retired[key]))
+    close = difflib.get_close_matches(key.lower(), list(properties), n=3, cutoff=0.6)
+    close += [name for name, sub in properties.items() if name not in close
+              and key and (key in str(_resolve(sub).get("title", "")))]
+    if close:
+        return str(words["close"].format(keys=f" {labels['alternatives']} ".join(close[:3])))
+    return str(words["none"])
+
+
+def _as_written(error: ValidationError, source_map: SourceMap, where: str, location: Any,
+                unit: str) -> Diagnostic | None:
+    """An amount written as a clerk writes it (`1,234.00`, `￥80`, `80元`, "80"), or a text
+    YAML read as a number (a phone number): the message shows the exact text to write."""
+    if error.validator not in ("type", "anyOf"):
+        return None
+    path = tuple(error.absolute_path)
+    key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+    expected = error.validator_value if error.validator == "type" else ["number"]
+    expected = set(expected if isinstance(expected, list) else [expected])
+    instance = error.instance
+    if isinstance(instance, str) and expected & {"number", "integer"}:
+        read = read_written(instance, unit)
+        if read is None:
+            return None
+        number, problems = read
+        labels = data_file("labels.yaml")
+        words = labels["written_number"]
+        cents = number.quantize(CENT, rounding=ROUND_DOWN)
+        fixed, hint = format(cents if cents == number else number.normalize(), "f"), ""
+        if cents != number:
+            hint = labels["sentence_end"] + str(words["too_fine"]).format(unit=unit)
+        return diagnostic("schema.number_text", location, path=where, value=instance,
+                          problems=labels["list_separator"].join(
+                              words["problems"][p] for p in problems),
+                          fixed=key + fixed, hint=hint)
+    if expected == {"string"} and not isinstance(instance, str | list | dict) \
+            and instance is not None:
+        raw = source_map.typed.get(path, (str(instance), ""))[0]
+        return diagnostic("schema.quote_text", location, path=where, value=raw,
+                          actual=type_name(instance), fixed=f'{key}"{raw}"')
+    return None
 
 
 def validate(data: Any, source_map: SourceMap) -> list[Diagnostic]:
     """All schema violations, as diagnostics sorted by position."""
     errors = sorted(_validator(_SCHEMA.get()).iter_errors(data),
                     key=lambda e: [str(p) for p in e.path])
-    found = [_message(error, source_map) for error in errors]
+    meta = data.get("meta") if isinstance(data, dict) else None
+    unit = str(meta.get("unit", "")) if isinstance(meta, dict) else ""
+    found = [_message(error, source_map, unit) for error in errors]
     return sorted(found, key=lambda d: (d.location.line or 0, d.location.column or 0))

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from . import yamltext
 from .diagnostics import Diagnostic, Location, diagnostic
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -32,6 +33,9 @@ class SourceMap:
     file: str
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # Each scalar as typed: its text and quote style ('"', "'" or ""), for messages that
+    # show what to write instead (a phone number YAML read as a number, a quoted amount).
+    typed: dict[PathKey, tuple[str, str]] = field(default_factory=dict)
 
     def locate(self, path: PathKey, *, key: bool = False, label: str = "") -> Location:
         """The position of `path`, or of its nearest recorded ancestor."""
@@ -107,6 +111,7 @@ class _Builder:
         return f"<{node.start_mark.line + 1}:{node.start_mark.column + 1}>"
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        self.map.typed[path] = (node.value, node.style or "")
         if node.tag == "tag:yaml.org,2002:float":
             text = node.value.replace("_", "")
             try:
@@ -133,18 +138,19 @@ class _Builder:
 def load_text(text: str, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
     """Parse YAML text; returns (data or None, source map, diagnostics)."""
     source_map = SourceMap(file)
+    typed = yamltext.scan(text, file)
+    if typed:
+        return None, source_map, typed
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
         return None, source_map, [diagnostic("yaml.too_deep", Location(file, 1, 1),
                                              limit=MAX_DEPTH)]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        problem = (error.problem or error.context or "").strip()
-        return None, source_map, [diagnostic("yaml.syntax", where, problem=problem)]
+        return None, source_map, [yamltext.syntax_error(error, file)]
     except yaml.YAMLError as error:
-        return None, source_map, [diagnostic("yaml.syntax", Location(file), problem=str(error))]
+        return None, source_map, [diagnostic("yaml.syntax", Location(file),
+                                             problem=yamltext.problem(str(error)))]
     if node is None:
         return None, source_map, [diagnostic("input.empty", Location(file))]
     builder = _Builder(source_map)
