@@ -95,6 +95,14 @@ def _project_funds(dept: Department, name: str) -> tuple[Cell, Cell, Cell]:
                  blank_zero=False))
 
 
+def _project_unit(dept: Department, name: str) -> str:
+    """The 预算单位 of a project's table: the unit the project names, else the department."""
+    for project in dept.data.get("projects") or []:
+        if project["name"] == name and project.get("owner"):
+            return str(project["owner"])
+    return dept.name
+
+
 def project_tables(dept: Department) -> list[Table]:
     spec = dept.profile.data("narrative.yaml")["performance_tables"]
     labels = spec["project"]
@@ -102,7 +110,8 @@ def project_tables(dept: Department) -> list[Table]:
     for data in (dept.data.get("performance") or {}).get("projects") or []:
         total, in_fiscal, other = _project_funds(dept, data["project"])
         rows = [
-            Row([Cell(labels["unit"], colspan=2), Cell(dept.name, colspan=7)], "form"),
+            Row([Cell(labels["unit"], colspan=2),
+                 Cell(_project_unit(dept, data["project"]), colspan=7)], "form"),
             Row([Cell(labels["name"], colspan=2), Cell(data["project"], colspan=4),
                  Cell(labels["manager"]), Cell(_text(data.get("manager")), colspan=2)], "form"),
             Row([Cell(labels["funds"], colspan=2), Cell(labels["total"]), total,
