@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pipeline
-from .batch import select_files
+from .batch import select_files, without_year
 from .diagnostics import Diagnostic
 from .report import format_text
 from .resources import data_file
@@ -74,8 +74,21 @@ def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> 
     return [d for d in kept if not wanted(d.rule, skip)]
 
 
-def _check(args: argparse.Namespace) -> int:
+def _files(args: argparse.Namespace) -> list[Path]:
+    """The files to work on; with --year, the departments that have none for it named."""
     files = select_files(args.files, args.year)
+    missing = without_year(args.files, args.year) if args.year is not None else []
+    if missing:
+        departments = data_file("labels.yaml")["list_separator"].join(
+            _text("missing_year_department", name=name, folder=folder)
+            for name, folder in missing)
+        print(_text("missing_year", year=args.year, count=len(missing),
+                    departments=departments), file=sys.stderr)
+    return files
+
+
+def _check(args: argparse.Namespace) -> int:
+    files = _files(args)
     if not files:
         print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
@@ -118,7 +131,7 @@ def _build(args: argparse.Namespace) -> int:
     from . import batch
     from .writers.pdf_fonts import FontsError, require_fonts
 
-    files = select_files(args.files, args.year)
+    files = _files(args)
     if not files:
         print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
