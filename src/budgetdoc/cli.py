@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     cli = data_file("cli.yaml")
     parser = argparse.ArgumentParser(prog="budgetdoc", description=cli["description"])
     commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help=cli["commands"]["new"])
+    new.add_argument("file", type=Path, help=cli["new"]["file"])
+    new.add_argument("--year", type=int, default=None, help=cli["new"]["year"])
+    new.add_argument("--kind", default=cli["new"]["default_kind"], help=cli["new"]["kind"])
+    new.add_argument("--profile", default="default", help=cli["new"]["profile"])
+    new.add_argument("--department", default=None, help=cli["new"]["department"])
     check = commands.add_parser("check", help=cli["commands"]["check"])
     check.add_argument("files", nargs="+", type=Path, help=cli["args"]["files"])
     check.add_argument("--format", choices=["text", "json", "csv"], default="text",
@@ -118,6 +124,24 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_WARNINGS if args.strict and warnings else EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .build import write_atomic
+    from .starter import StarterError, render, target
+
+    try:
+        path, year = target(args.file, args.year)
+        text = render(year, args.kind, args.profile, args.department)
+    except StarterError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    if path.exists():
+        print(data_file("cli.yaml")["new"]["exists"].format(path=path), file=sys.stderr)
+        return EXIT_USAGE
+    write_atomic(path, text.encode("utf-8"))
+    print(data_file("cli.yaml")["new"]["written"].format(path=path))
+    return EXIT_OK
+
+
 def _dump(args: argparse.Namespace) -> int:
     result = pipeline.run(args.file)
     if result.document is None:
@@ -167,7 +191,7 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        command = {"check": _check, "dump": _dump, "build": _build}[args.command]
+        command = {"new": _new, "check": _check, "dump": _dump, "build": _build}[args.command]
         return command(args)
     except KeyboardInterrupt:
         return 130
