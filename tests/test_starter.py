@@ -49,7 +49,7 @@ def test_new_writes_the_file_named_by_its_year(tmp_path: Path, capsys) -> None:
     assert data["meta"] == {"department": "某县自然资源局", "year": 2026, "kind": "预算",
                             "published": PLACEHOLDER, "unit": "万元"}
     assert data["projects"][0]["owner"] == "某县自然资源局"
-    assert "# 每一项的含义和示例见 docs/user-guide.md" in path.read_text("utf-8")
+    assert "# 每一项的含义和示例见 docs/data-file-reference.md" in path.read_text("utf-8")
 
 
 def test_new_into_a_folder_takes_the_year(tmp_path: Path, capsys) -> None:
