@@ -121,12 +121,13 @@ def render() -> str:
     sys.path.insert(0, str(ROOT / "src"))
     from budgetdoc.yamlload import load_file  # amounts as typed: 35.20, not 35.2
 
-    data = [load_file(p)[0] for p in EXAMPLES]
+    unit = SCHEMA["properties"]["meta"]["properties"]["unit"]["enum"][0]  # amounts as shown
+    data = [d for d in (load_file(p)[0] for p in EXAMPLES) if d["meta"]["unit"] == unit]
     out = ["# 部门数据文件各项说明（docs/data-file-reference.md）", "",
            "由 `scripts/format_doc.py` 根据 `schemas/department.schema.json` 生成，示例取自 "
-           "`examples/departments` 中的部门（过长的只显示开头）；`tests/test_docs.py` 检查本文件"
-           "与数据格式一致。请勿手工修改本文件。怎样从零写一个部门的数据文件，见"
-           "《用户指南》（docs/user-guide.md）。", "",
+           "`examples/departments` 中以万元填报的部门（过长的只显示开头）；"
+           "`tests/test_docs.py` 检查本文件与数据格式一致。请勿手工修改本文件。"
+           "怎样从零写一个部门的数据文件，见《用户指南》（docs/user-guide.md）。", "",
            f"{SCHEMA['description']}", "",
            "写法：`a.b` 表示 `a:` 下面的 `b:`；`[]` 表示列表中的每一条；`<项编码>` 这样的尖括号"
            "表示以编码为键（编码加英文引号，如 `\"2010302\": 72.00`）。", ""]

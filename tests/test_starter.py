@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from budgetdoc import cli, pipeline, starter
+from budgetdoc.profile import SEARCH_ENV
 
 PLACEHOLDER = "待填写"
 
@@ -37,8 +38,19 @@ def test_every_starting_file_checks_with_only_fill_in_messages(tmp_path: Path, p
     assert len(diagnostics) == _unfilled(path.read_text("utf-8")) > 50  # each one, once
 
 
-def test_only_the_default_budget_exists_today() -> None:
-    assert starter.available() == {"default": ["预算"]}
+def test_the_default_budget_has_one_and_a_region_inherits_it(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    assert "预算" in starter.available()["default"]
+    region = tmp_path / "region"
+    region.mkdir()
+    (region / "profile.yaml").write_text("label: 某地格式\nextends: default\nkinds: [budget]\n",
+                                         encoding="utf-8")
+    monkeypatch.setenv(SEARCH_ENV, str(tmp_path))
+    assert starter.available()["region"] == ["预算"]  # none of its own: the default's
+    data = yaml.safe_load(starter.render(2026, "预算", "region", "某局"))
+    assert data["meta"]["profile"] == "region"
+    assert "profile" not in yaml.safe_load(starter.render(2026, "预算", "default", "某局"))[
+        "meta"]
 
 
 def test_new_writes_the_file_named_by_its_year(tmp_path: Path, capsys) -> None:
@@ -63,7 +75,7 @@ def test_new_into_a_folder_takes_the_year(tmp_path: Path, capsys) -> None:
     (["x/notes.yaml"], "无法从“x/notes.yaml”看出预算年度"),
     (["x"], "无法从“x”看出预算年度"),
     (["x/2026.yaml", "--year", "2025"], "与 --year 2025 不一致"),
-    (["x/2026.yaml", "--kind", "决算"], "没有地区格式 default、文档类型 决算 的起始文件模板；现有：default/预算"),
+    (["x/2026.yaml", "--kind", "决算"], "没有地区格式 default、文档类型 决算 的起始文件模板；现有："),
     (["x/2026.yaml", "--profile", "shanghai"], "没有地区格式 shanghai"),
 ])
 def test_new_explains_what_it_cannot_do(tmp_path: Path, capsys, monkeypatch, args: list[str],

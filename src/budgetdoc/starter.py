@@ -1,9 +1,11 @@
 """`budgetdoc new`: a commented starting file for a department, year, kind and profile.
 
-One template per profile and document kind, `templates/new/<profile>/<kind>.yaml` (Jinja2):
-a region or a kind (决算) gets its own by adding a file, no code. Every value the officer
-gives holds a placeholder (待填写, one of checks.yaml's placeholders), so `check` on the new
-file lists exactly what remains to be filled in, and nothing else.
+A profile's kind folder holds the starting file as a Jinja2 template, `starter.yaml.j2`
+(data/profiles/default/budget/), found like the profile's other files: a region or a kind
+(决算) gets its own by adding the file, and a region that extends another inherits its
+starting file until it has one. Every value the officer gives holds a placeholder (待填写,
+one of checks.yaml's placeholders), so `check` on the new file lists exactly what remains to
+be filled in, and nothing else.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from pathlib import Path
 
 import jinja2
 
-from .resources import TEMPLATES, data_file
+from .profile import DEFAULT, ProfileError, find
+from .profile import available as profiles
+from .profile import kinds as profile_kinds
+from .resources import data_file
 
-FOLDER = TEMPLATES / "new"
+FILE = "starter.yaml.j2"
 _PLAIN = re.compile(r"[^\s:#'\"{}\[\],&*!|>%@`-][^:#'\"{}\[\],]*")
 
 
@@ -30,10 +35,16 @@ def _text(key: str, **fields: object) -> str:
 
 
 def available() -> dict[str, list[str]]:
-    """Each profile with a starting file, and the kinds it has one for."""
+    """Each profile with a starting file, and the kinds (as meta.kind names them) it has."""
+    names = {spec["key"]: name for name, spec in data_file("kinds.yaml").items()}
     found: dict[str, list[str]] = {}
-    for template in sorted(FOLDER.glob("*/*.yaml")):
-        found.setdefault(template.parent.name, []).append(template.stem)
+    for profile in profiles():
+        for key in profile_kinds(profile):
+            try:
+                find(profile, FILE, key)
+            except ProfileError:
+                continue
+            found.setdefault(profile, []).append(names.get(key, key))
     return found
 
 
@@ -44,9 +55,10 @@ def _scalar(text: str) -> str:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(FOLDER), autoescape=False,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def _environment(folder: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=False,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                              trim_blocks=True, lstrip_blocks=True)
 
 
 def render(year: int, kind: str, profile: str, department: str | None) -> str:
@@ -55,11 +67,13 @@ def render(year: int, kind: str, profile: str, department: str | None) -> str:
         choices = data_file("labels.yaml")["list_separator"].join(
             f"{p}/{k}" for p, kinds in available().items() for k in kinds)
         raise StarterError(_text("no_template", profile=profile, kind=kind, choices=choices))
+    template = find(profile, FILE, data_file("kinds.yaml")[kind]["key"])
     unfilled = _text("placeholder")
     name = _scalar(department) if department else unfilled
-    return _environment().get_template(f"{profile}/{kind}.yaml").render(
-        year=year, prior_year=year - 1, kind=kind, profile=profile, department=name,
-        owner=name, department_label=department or _text("this_department"))
+    return _environment(template.parent).get_template(FILE).render(
+        year=year, prior_year=year - 1, kind=kind, department=name, owner=name,
+        profile=profile, named_profile="" if profile == DEFAULT else profile,
+        department_label=department or _text("this_department"))
 
 
 def target(path: Path, year: int | None) -> tuple[Path, int]:
