@@ -128,6 +128,7 @@ def render() -> str:
 
     rules = data_file("messages.yaml")["rules"]
     labels = data_file("messages.yaml")["severity"]
+    names = data_file("rule_names.yaml")["rules"]
     out = ["# 检查规则目录（docs/diagnostics.md）", "",
            "由 `scripts/diagnostics_doc.py` 根据 `tests/fixtures/rule_examples.yaml` 生成，"
            "其中每个示例都由 `tests/test_rule_catalogue.py` 运行验证：示例必须报出该规则，"
@@ -137,6 +138,7 @@ def render() -> str:
     for rule, entry in rules.items():
         example = found.get(rule, {})
         out += [f"## `{rule}`", "",
+                f"- 名称：{names[rule]}",
                 f"- 级别：{labels[entry['severity']]}",
                 f"- 信息：{entry['message']}",
                 f"- 处理：{entry['remedy']}", ""]

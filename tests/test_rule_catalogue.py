@@ -3,6 +3,7 @@ docs/diagnostics.md is generated from exactly these examples."""
 
 from __future__ import annotations
 
+import re
 import runpy
 from pathlib import Path
 
@@ -15,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = runpy.run_path(str(ROOT / "scripts" / "diagnostics_doc.py"))
 EXAMPLES = DOC["examples"]()
 RULES = data_file("messages.yaml")["rules"]
+
+
+def test_every_rule_has_a_chinese_name() -> None:
+    names = data_file("rule_names.yaml")["rules"]
+    assert sorted(set(RULES) ^ set(names)) == []
+    assert all(re.search(r"[\u4e00-\u9fff]", name) for name in names.values())
+    assert len(set(names.values())) == len(names)  # no two rules read alike
 
 
 def test_every_rule_has_an_example() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budgetdoc import pipeline
-from seedfigures import EXAMPLES, expected, missing, table_figures
+from seedfigures import EXAMPLES, expected, missing, normal, table_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -147,3 +147,28 @@ def test_contents_lines_of_the_tables_as_the_seed_prints_them() -> None:
             "十、财政拨款“三公”经费支出情况表", "十一、上年结转结余情况明细表"]
     tables = _tables(_document(EXAMPLES["004"]))
     assert [tables[str(n)]["contents"] for n in range(1, 12)] == seed
+
+
+def _cell_text(cell: str | dict) -> str:
+    return cell if isinstance(cell, str) else cell["text"]
+
+
+@pytest.mark.parametrize("seed", sorted(EXAMPLES))
+def test_project_performance_tables_as_the_seed_prints_them(seed: str) -> None:
+    """预算单位 and 项目资金 of each 项目支出绩效目标表: the project's own entry only, never a
+    carry-over item of the same name (001's 财政业务工作经费 prints 152.00, not 161.12)."""
+    document = _document(EXAMPLES[seed])
+    forms = [block for part in document["parts"] for block in part["blocks"]
+             if block.get("type") == "table" and block.get("kind") == "form"]
+    printed = {}
+    for form in forms:
+        rows = [[_cell_text(c) for c in row["cells"]] for row in form["rows"]]
+        if rows[1][0] != "项目名称":
+            continue
+        printed[rows[1][1]] = {"unit": rows[0][1], "total": normal(rows[2][2]),
+                               "fiscal": normal(rows[2][4]), "other": normal(rows[2][6])}
+    want = {}
+    for entry in expected(seed)["performance_projects"]:
+        printed_name = entry.pop("project")
+        want[entry.pop("named", printed_name)] = entry
+    assert printed == want

@@ -34,8 +34,9 @@ import jinja2
 from . import __version__, pipeline
 from . import codes as codelists
 from .build import build_one, write_atomic
+from .diagnostics import rule_name
 from .output import safe_name
-from .report import format_text, is_wide
+from .report import format_text, is_wide, shown_path
 from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
 from .writers.pdf import html_environment
 
@@ -67,19 +68,38 @@ def select_files(paths: Sequence[Path], year: int | None = None) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        by_folder: dict[Path, list[Path]] = {}
-        for file in sorted(path.rglob("*.yaml")):
-            relative = file.relative_to(path).parts
-            if not file.is_file() or any(part.startswith(".") for part in relative):
-                continue
-            if _file_year(file) is not None:
-                by_folder.setdefault(file.parent, []).append(file)
-        for files in by_folder.values():
+        for files in _year_files(path).values():
             if year is None:
                 found.append(max(files, key=lambda f: _file_year(f) or 0))
             else:
                 found += [f for f in files if _file_year(f) == year]
     return found
+
+
+def _year_files(path: Path) -> dict[Path, list[Path]]:
+    """Each department folder below `path` (hidden ones skipped) with its `<year>.yaml`."""
+    by_folder: dict[Path, list[Path]] = {}
+    for file in sorted(path.rglob("*.yaml")):
+        relative = file.relative_to(path).parts
+        if not file.is_file() or any(part.startswith(".") for part in relative):
+            continue
+        if _file_year(file) is not None:
+            by_folder.setdefault(file.parent, []).append(file)
+    return by_folder
+
+
+def without_year(paths: Sequence[Path], year: int) -> list[tuple[str, Path]]:
+    """The departments of the folders among `paths` that have no file for `year`: the name
+    their latest file declares (else their folder's), and their folder."""
+    missing = []
+    for path in paths:
+        if not path.is_dir():
+            continue
+        for folder, files in _year_files(path).items():
+            if all(_file_year(f) != year for f in files):
+                latest = max(files, key=lambda f: _file_year(f) or 0)
+                missing.append((_department_name(latest) or folder.name, folder))
+    return missing
 
 
 # --- fingerprints ---------------------------------------------------------------------------
@@ -173,8 +193,9 @@ def _report_path(source: Path, year: int | None, department: str) -> Path:
 
 def _report_html(outcome: Outcome, text: str) -> str:
     texts = _texts()
-    title = texts["report_title"].format(department=outcome.department or outcome.source)
-    return _template("report.html").render(title=title, source=outcome.source,
+    source = shown_path(outcome.source)
+    title = texts["report_title"].format(department=outcome.department or source)
+    return _template("report.html").render(title=title, source=source,
                                            text=text or texts["report_clean"])
 
 
@@ -200,7 +221,8 @@ def build_department(source: Path, output: Path, fonts_dir: Path | None,
         outcome.sizes = [p.stat().st_size for p in built.outputs]
         report = _report_path(source, outcome.year, outcome.department)
         write_atomic(output / report,
-                     _report_html(outcome, format_text(built.diagnostics)).encode("utf-8"))
+                     _report_html(outcome, format_text(built.diagnostics, shown_path))
+                     .encode("utf-8"))
         outcome.report = str(report)
     except Exception as error:  # one department's fault never stops the others
         outcome.status, outcome.action = "internal", "checked"
@@ -568,7 +590,8 @@ def _template(name: str) -> jinja2.Template:
 
 def _index(year: str, records: list[dict[str, Any]], counts: Counter[str]) -> str:
     return _template("index.html").render(
-        year=year, records=records, counts=counts, texts=_texts(), rules_text=_rules_text)
+        year=year, records=records, counts=counts, texts=_texts(), rule_name=rule_name,
+        shown_path=shown_path)
 
 
 # --- the terminal table ---------------------------------------------------------------------

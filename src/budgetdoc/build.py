@@ -30,12 +30,23 @@ class Built:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(target: Path, content: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: never a partial file."""
+    """Write to a temporary file beside the target, then rename: never a partial file.
+
+    The file gets the mode a newly created file would (0666 less the umask), not mkstemp's
+    0600, so that others can read what the bureau publishes when the umask lets them.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
     try:
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()

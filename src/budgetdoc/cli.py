@@ -18,7 +18,7 @@ from typing import Any
 
 from . import codecommands, pipeline
 from . import codes as codelists
-from .batch import select_files
+from .batch import select_files, without_year
 from .diagnostics import Diagnostic, counts
 from .report import format_text
 from .resources import data_file
@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     cli = data_file("cli.yaml")
     parser = argparse.ArgumentParser(prog="budgetdoc", description=cli["description"])
     commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help=cli["commands"]["new"])
+    new.add_argument("file", type=Path, help=cli["new"]["file"])
+    new.add_argument("--year", type=int, default=None, help=cli["new"]["year"])
+    new.add_argument("--kind", default=cli["new"]["default_kind"], help=cli["new"]["kind"])
+    new.add_argument("--profile", default="default", help=cli["new"]["profile"])
+    new.add_argument("--department", default=None, help=cli["new"]["department"])
     check = commands.add_parser("check", help=cli["commands"]["check"])
     check.add_argument("files", nargs="+", type=Path, help=cli["args"]["files"])
     check.add_argument("--format", choices=["text", "json", "csv"], default="text",
@@ -78,8 +84,21 @@ def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> 
     return [d for d in kept if not wanted(d.rule, skip)]
 
 
-def _check(args: argparse.Namespace) -> int:
+def _files(args: argparse.Namespace) -> list[Path]:
+    """The files to work on; with --year, the departments that have none for it named."""
     files = select_files(args.files, args.year)
+    missing = without_year(args.files, args.year) if args.year is not None else []
+    if missing:
+        departments = data_file("labels.yaml")["list_separator"].join(
+            _text("missing_year_department", name=name, folder=folder)
+            for name, folder in missing)
+        print(_text("missing_year", year=args.year, count=len(missing),
+                    departments=departments), file=sys.stderr)
+    return files
+
+
+def _check(args: argparse.Namespace) -> int:
+    files = _files(args)
     if not files:
         print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
@@ -110,6 +129,24 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_WARNINGS if args.strict and warnings else EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .build import write_atomic
+    from .starter import StarterError, render, target
+
+    try:
+        path, year = target(args.file, args.year)
+        text = render(year, args.kind, args.profile, args.department)
+    except StarterError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    if path.exists():
+        print(data_file("cli.yaml")["new"]["exists"].format(path=path), file=sys.stderr)
+        return EXIT_USAGE
+    write_atomic(path, text.encode("utf-8"))
+    print(data_file("cli.yaml")["new"]["written"].format(path=path))
+    return EXIT_OK
+
+
 def _dump(args: argparse.Namespace) -> int:
     result = pipeline.run(args.file)
     if result.document is None:
@@ -123,7 +160,7 @@ def _build(args: argparse.Namespace) -> int:
     from . import batch
     from .writers.pdf_fonts import FontsError, require_fonts
 
-    files = select_files(args.files, args.year)
+    files = _files(args)
     if not files:
         print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
@@ -159,9 +196,9 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        command = {"check": _check, "dump": _dump, "build": _build,
+        command = {"new": _new, "check": _check, "dump": _dump, "build": _build,
                    "codes": codecommands.run}[args.command]
-        with codelists.folder_first(args.codes):
+        with codelists.folder_first(getattr(args, "codes", None)):
             return command(args)
     except KeyboardInterrupt:
         return 130

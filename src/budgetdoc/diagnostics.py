@@ -83,6 +83,12 @@ def diagnostic(rule: str, location: Location, **fields: Any) -> Diagnostic:
     )
 
 
+def rule_name(rule: str) -> str:
+    """A rule's Chinese name (data/rule_names.yaml), for pages a bureau's staff read."""
+    names: dict[str, str] = data_file("rule_names.yaml")["rules"]
+    return names.get(rule, rule)
+
+
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 

@@ -45,6 +45,7 @@ class Filter:
     economic: str = ""  # prefix
     project: str | None = None
     items: frozenset[str] | None = None
+    entry: PathKey = ()  # where the lines were entered: a prefix of their paths
 
     def admits(self, line: Line) -> bool:
         return (
@@ -55,6 +56,7 @@ class Filter:
             and line.economic.startswith(self.economic)
             and (self.project is None or line.project == self.project)
             and (self.items is None or line.item in self.items)
+            and line.path[:len(self.entry)] == self.entry
         )
 
     def narrow(self, **changes: object) -> Filter:

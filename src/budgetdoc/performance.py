@@ -82,24 +82,36 @@ def department_table(dept: Department) -> Table | None:
     return _form(dept, labels["title"], rows, 6)
 
 
+def _project_funds(dept: Department, name: str) -> tuple[Cell, Cell, Cell]:
+    """年度预算总额, 其中：财政拨款 and 其他资金 of the project entered under `name`: the lines
+    of its own entry, never a carry-over item that shares the name."""
+    index = {p["name"]: i for i, p in enumerate(dept.data.get("projects") or [])}
+    entry = Filter(entry=("projects", index[name]) if name in index else ("",))  # ("",): none
+    fiscal = dept.profile.source_set(["fiscal"])
+    others = frozenset(dept.profile.sources) - fiscal
+    return (Cell(figure=dept.ledger.total(entry), blank_zero=False),
+            Cell(figure=dept.ledger.total(entry.narrow(sources=fiscal)), blank_zero=False),
+            Cell(figure=dept.ledger.total(entry.narrow(sources=others)), colspan=2,
+                 blank_zero=False))
+
+
+def _project_unit(dept: Department, name: str) -> str:
+    """The 预算单位 of a project's table: the unit the project names, else the department."""
+    for project in dept.data.get("projects") or []:
+        if project["name"] == name and project.get("owner"):
+            return str(project["owner"])
+    return dept.name
+
+
 def project_tables(dept: Department) -> list[Table]:
     spec = dept.profile.data("narrative.yaml")["performance_tables"]
     labels = spec["project"]
-    fiscal = dept.profile.source_set(["fiscal"])
-    index = {p["name"]: i for i, p in enumerate(dept.data.get("projects") or [])}
     tables = []
     for data in (dept.data.get("performance") or {}).get("projects") or []:
-        i = index.get(data["project"])
-        lines = frozenset() if i is None else frozenset(
-            ln.source for ln in dept.ledger.lines if ln.path[:2] == ("projects", i))
-        project = Filter(project=data["project"], kinds=frozenset({"project"}))
-        total = Cell(figure=dept.ledger.total(project), blank_zero=False)
-        in_fiscal = Cell(figure=dept.ledger.total(project.narrow(sources=fiscal & lines)),
-                         blank_zero=False)
-        other = Cell(figure=dept.ledger.total(project.narrow(sources=lines - fiscal)),
-                     colspan=2, blank_zero=False)
+        total, in_fiscal, other = _project_funds(dept, data["project"])
         rows = [
-            Row([Cell(labels["unit"], colspan=2), Cell(dept.name, colspan=7)], "form"),
+            Row([Cell(labels["unit"], colspan=2),
+                 Cell(_project_unit(dept, data["project"]), colspan=7)], "form"),
             Row([Cell(labels["name"], colspan=2), Cell(data["project"], colspan=4),
                  Cell(labels["manager"]), Cell(_text(data.get("manager")), colspan=2)], "form"),
             Row([Cell(labels["funds"], colspan=2), Cell(labels["total"]), total,

@@ -3,6 +3,8 @@ a caret under the column."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -26,13 +28,30 @@ def _window(text: str, column: int) -> tuple[str, int]:
     return marker + text[start:start + EXCERPT] + "…", column - start + len(marker)
 
 
-def format_text(diagnostics: list[Diagnostic]) -> str:
-    """Grouped by file, sorted by line: `file:line:col: 错误 [rule] message`, excerpt, caret."""
+def shown_path(file: str) -> str:
+    """A file as a page written into the output names it, never by a path of the machine
+    that built it: as given when relative, relative to the working folder when below it,
+    else by its department folder and name."""
+    path = Path(file)
+    if not path.is_absolute():
+        return file
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return Path(*path.parts[-2:]).as_posix()
+
+
+def format_text(diagnostics: list[Diagnostic],
+                name_file: Callable[[str], str] | None = None) -> str:
+    """Grouped by file, sorted by line: `file:line:col: 错误 [rule] message`, excerpt, caret.
+
+    `name_file` gives the name printed for a file (the file itself is read as located)."""
     out: list[str] = []
     sources: dict[str, list[str]] = {}
     for d in diagnostics:
         loc = d.location
-        head = f"{loc}: {d.severity.label} [{d.rule}]"
+        shown = dataclasses.replace(loc, file=name_file(loc.file)) if name_file else loc
+        head = f"{shown}: {d.severity.label} [{d.rule}]"
         if loc.path and loc.path not in d.message:
             head += f" {loc.path}{data_file('labels.yaml')['path_suffix']}"
         out.append(f"{head} {d.message}")

@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .diagnostics import Diagnostic, diagnostic
 from .numbers import CENT, read_written
+from .profile import DEFAULT, available, profile_file
 from .resources import data_file, schema
 from .yamlload import PathKey, SourceMap
 
@@ -231,5 +232,57 @@ def validate(data: Any, source_map: SourceMap) -> list[Diagnostic]:
                     key=lambda e: [str(p) for p in e.path])
     meta = data.get("meta") if isinstance(data, dict) else None
     unit = str(meta.get("unit", "")) if isinstance(meta, dict) else ""
-    found = [_message(error, source_map, unit) for error in errors]
-    return sorted(found, key=lambda d: (d.location.line or 0, d.location.column or 0))
+    department = _SCHEMA.get() in {k["schema"] for k in data_file("kinds.yaml").values()}
+    profile = _profile(data)
+    placeholders = [re.compile(p) for p in profile_file(profile, "checks.yaml")[
+        "placeholders"]] if department else []
+    found: dict[Any, Diagnostic] = {}
+    for error in errors:
+        for key, diagnostic_ in _unfilled(error, source_map, placeholders) or [
+                (id(error), _message(error, source_map, unit))]:
+            found.setdefault(key, diagnostic_)
+    if isinstance(data, dict) and any(d.rule == "text.placeholder" for d in found.values()):
+        # An unfinished file (as `budgetdoc new` writes it): every place left to fill in at
+        # once, the text ones too, which the text rules would only list after these.
+        from .rules import text_rules
+
+        for found_text in text_rules(data, source_map, profile, ""):
+            loc = found_text.location
+            found.setdefault((loc.line, loc.column), found_text)
+    unique = {(d.rule, d.location, d.message): d for d in found.values()}
+    return sorted(unique.values(), key=lambda d: (d.location.line or 0, d.location.column or 0))
+
+
+def _profile(data: Any) -> str:
+    """The file's profile, the default when it names none or an unknown one."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    name = meta.get("profile") if isinstance(meta, dict) else None
+    return name if isinstance(name, str) and name in available() else DEFAULT
+
+
+def _unfilled(error: ValidationError, source_map: SourceMap,
+              placeholders: list[re.Pattern[str]]) -> list[tuple[Any, Diagnostic]]:
+    """A place still holding a placeholder where an amount, a code or a date goes (待填写, as
+    `budgetdoc new` writes it) is reported as not filled in, not as a wrong value."""
+    def placeholder(text: object) -> str:
+        found = [m for m in (p.search(text) for p in placeholders) if m] if isinstance(
+            text, str) else []
+        return found[0].group() if found else ""
+
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        keys = [k for k in error.instance if not _child(error.schema, k)]
+        if not keys or not all(placeholder(k) for k in keys):
+            return []
+        places = [((*path, k), True, placeholder(k)) for k in keys]
+    elif placeholder(error.instance):
+        places = [(path, False, placeholder(error.instance))]
+    else:
+        return []
+    found = []
+    for place, key, text in places:
+        where = chinese_path(place)
+        found.append(((place, key), diagnostic(
+            "text.placeholder", source_map.locate(place, key=key, label=where), path=where,
+            text=text)))
+    return found

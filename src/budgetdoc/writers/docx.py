@@ -278,7 +278,7 @@ def _footer(package: Any, paragraph: str) -> Part:
     return part
 
 
-def _settings(word: Any, language: str) -> None:
+def _settings(word: Any, language: dict[str, str]) -> None:
     settings = word.settings.element
     update = parse_xml(f'<w:updateFields {NSDECL} w:val="true"/>')
     anchor = next((child for name in _AFTER_UPDATE_FIELDS
@@ -289,8 +289,8 @@ def _settings(word: Any, language: str) -> None:
         settings.append(update)
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
-        lang.set(qn("w:val"), language)
-        lang.set(qn("w:eastAsia"), language)
+        lang.set(qn("w:val"), language["latin"])
+        lang.set(qn("w:eastAsia"), language["east_asia"])
 
 
 def _styles(word: Any, profile: dict[str, Any], toc_tab: int) -> None:
@@ -314,7 +314,7 @@ def _core(word: Any, document: Document, profile: dict[str, Any]) -> None:
     props.title = spec["title"].format(department=document.department, title=document.title)
     props.author = props.last_modified_by = document.author
     props.subject = props.keywords = props.category = props.comments = ""
-    props.language = profile["language"]
+    props.language = profile["language"]["east_asia"]
     props.created = props.modified = created
     props.revision = 1
 

@@ -99,10 +99,10 @@ def paragraph_style(spec: dict[str, Any], fonts: dict[str, dict[str, str]], tabs
 
 def defaults(profile: dict[str, Any]) -> str:
     normal = profile["styles"]["normal"]
-    lang = esc(profile["language"])
+    latin, east = esc(profile["language"]["latin"]), esc(profile["language"]["east_asia"])
     return ("<w:docDefaults><w:rPrDefault><w:rPr>"
             f"{rfonts(profile['fonts'][normal['font']])}{_half_points(float(normal['size']))}"
-            f'<w:lang w:val="{lang}" w:eastAsia="{lang}" w:bidi="ar-SA"/>'
+            f'<w:lang w:val="{latin}" w:eastAsia="{east}" w:bidi="ar-SA"/>'
             "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
             '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
             "</w:pPr></w:pPrDefault></w:docDefaults>")

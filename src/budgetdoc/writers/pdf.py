@@ -3,7 +3,8 @@
 Lay out only: every number and sentence is final in the model. The page template and the
 stylesheet are under templates/html/; settings (fonts, column widths) in the profile's
 pdf.yaml. Table of contents page numbers, page numbers and the outline are WeasyPrint's
-(target-counter, counter(page), bookmark-level).
+(target-counter, counter(page), bookmark-level). The 目录 is set alone first, to find the
+loosest spacing under which it fits on one page (contents_density).
 """
 
 from __future__ import annotations
@@ -228,21 +229,54 @@ def html_environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_html(document: Document, fonts_dir: Path | None = None,
-                profile: str = pdf_fonts.PROFILE) -> str:
-    """The whole document as one self-contained HTML page (the stylesheet inline)."""
-    spec = pdf_fonts.settings(profile)
+def _stylesheet(fonts_dir: Path | None, profile: str) -> Markup:
     faces = pdf_fonts.bureau_fonts(fonts_dir, profile)
-    environment = html_environment()
-    css = environment.get_template("budget.css").render(
+    css = html_environment().get_template("budget.css").render(
         faces=faces, fonts=pdf_fonts.font_stacks(faces, profile))
     if "</" in css:
         raise ValueError("the stylesheet must not contain '</'")
+    return Markup(css)
+
+
+def render_html(document: Document, fonts_dir: Path | None = None,
+                profile: str = pdf_fonts.PROFILE, density: str = "") -> str:
+    """The whole document as one self-contained HTML page (the stylesheet inline), its 目录
+    set at `density` (pdf.yaml contents.densities; the first if not given)."""
+    spec = pdf_fonts.settings(profile)
     parts, toc = _views(document, spec)
-    return environment.get_template("document.html").render(
-        document=document, parts=parts, toc=toc, css=Markup(css),
+    return html_environment().get_template("document.html").render(
+        document=document, parts=parts, toc=toc, css=_stylesheet(fonts_dir, profile),
+        **_contents(spec, density),
         metadata_title=spec["labels"]["title_separator"].join(
             t for t in (document.department, document.title) if t))
+
+
+def _contents(spec: dict[str, Any], density: str) -> dict[str, Any]:
+    return {"density": density or spec["contents"]["densities"][0]}
+
+
+def contents_density(document: Document, fonts_dir: Path | None = None,
+                     profile: str = pdf_fonts.PROFILE, font_config: Any = None) -> str:
+    """The loosest 目录 density under which the 目录 fits on one page, else the first.
+
+    Found by setting the 目录 alone, its page numbers replaced by the widest one expected:
+    a fraction of a full render, which a 目录 spilling one line onto a page of its own
+    (long department names in 第三部分's headings) would otherwise need.
+    """
+    from weasyprint import HTML
+
+    spec = pdf_fonts.settings(profile)
+    _, toc = _views(document, spec)
+    css = _stylesheet(fonts_dir, profile)
+    densities = spec["contents"]["densities"]
+    for density in densities:
+        html = html_environment().get_template("contents_probe.html").render(
+            document=document, toc=toc, css=css, **_contents(spec, density),
+            page_number=spec["contents"]["probe_page_number"])
+        probe = HTML(string=html, base_url=str(HTML_TEMPLATES)).render(font_config=font_config)
+        if len(probe.pages) == 1:
+            return str(density)
+    return str(densities[0])
 
 
 @functools.cache
@@ -267,15 +301,17 @@ def render(document: Document, fonts_dir: Path | None = None,
     content, so the same document gives the same bytes.
     """
     pdf_fonts.require_fonts(fonts_dir, profile)
-    html = render_html(document, fonts_dir, profile)
     from weasyprint import HTML  # imported late, once the fonts are known to be there
+    from weasyprint.text.fonts import FontConfiguration
 
+    font_config = _system_font_configuration() if fonts_dir is None else FontConfiguration()
     collecting = gc.isenabled()
     gc.disable()  # the layout allocates millions of short-lived objects: ~25 % faster
     try:
+        density = contents_density(document, fonts_dir, profile, font_config)
+        html = render_html(document, fonts_dir, profile, density)
         pdf: bytes = HTML(string=html, base_url=str(HTML_TEMPLATES)).write_pdf(
-            pdf_identifier=True,
-            font_config=_system_font_configuration() if fonts_dir is None else None)
+            pdf_identifier=True, font_config=font_config)
     finally:
         if collecting:
             gc.enable()
