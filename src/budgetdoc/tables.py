@@ -204,12 +204,24 @@ _LAYOUTS: dict[str, tuple[str, Callable[[_Context], list[Row]], int]] = {
 }
 
 
+def layout_dimension(spec: dict[str, Any]) -> str:
+    """The ledger dimension a table layout's cells sum over."""
+    return _LAYOUTS[spec["layout"]][0]
+
+
+def header_rows(spec: dict[str, Any]) -> list[list[HeaderCell]]:
+    """A table's header as printed: the layout's rows, then the ※ 1 2 3 row if it has one."""
+    lead = _LAYOUTS[spec["layout"]][2]
+    columns = spec.get("columns", [])
+    numbers = ["※"] * lead + [str(i + 1) for i in range(len(columns))] if lead else None
+    return _header(spec["header"], numbers)
+
+
 def build_table(department: Department, spec: dict[str, Any], lines: dict[str, str]) -> Table:
-    dimension, builder, lead = _LAYOUTS[spec["layout"]]
+    dimension, builder, _ = _LAYOUTS[spec["layout"]]
     ctx = _Context(department, spec, dimension)
     rows = builder(ctx)
     columns = spec.get("columns", [])
-    numbers = ["※"] * lead + [str(i + 1) for i in range(len(columns))] if lead else None
     values = {"department": department.name, "year": department.year}
     empty_note = None
     if "empty_note" in spec and not any(
@@ -237,7 +249,7 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
         department_line=render_line(lines["department_line"], **values),
         unit_line=render_line(lines["unit_line"], **values),
         orientation=spec["orientation"],
-        header=_header(spec["header"], numbers),
+        header=header_rows(spec),
         rows=rows,
         empty_note=empty_note,
         column_sums=sums,
