@@ -129,13 +129,13 @@ def _department(path: Path, reads: list[Read], own: bool, profile: Profile,
     data = _data(meta, facts, items, reads, profile, unit)
     head = emit.texts()["head"].format(department=meta["department"], year=meta["year"],
                                        kind=meta["kind"], workbook=path.name, unit=unit)
-    text = emit.department_file(data, head, {})
+    text = emit.department_file(data, head)
     mismatches = verify(text, facts, profile)
     if mismatches and own and unit != data_file("labels.yaml")["yuan"]:
         declared = _deviations(mismatches)
         if declared:
             data["known_deviations"] = declared
-            text = emit.department_file(data, head, {})
+            text = emit.department_file(data, head)
             mismatches = verify(text, facts, profile)
     problems = [Problem("import.mismatch", f.sheet, f.cell, printed=f"{f.amount:,.2f}",
                         computed=f"{computed:,.2f}") for f, computed, _ in mismatches]
@@ -226,7 +226,7 @@ def _projects(named: list[dict[str, Any]], money: dict[str, dict[str, Decimal]],
 
 def _changes(data: dict[str, Any], profile: Profile, placeholder: str) -> dict[str, Any]:
     """A reason to fill for every money comparison the narrative will make."""
-    department = _department_model(emit.department_file(data, "", {}), profile)
+    department = _department_model(emit.department_file(data, ""), profile)
     changes: dict[str, Any] = {}
     for cid, (_, value, is_count) in figures.current_values(department).items():
         spec = next((s for s in figures.catalogue(profile.name)

@@ -71,17 +71,15 @@ def comment(text: str, indent: int = 0) -> list[str]:
     return [f"{'  ' * indent}# {line}".rstrip() for line in text.splitlines()]
 
 
-def department_file(data: dict[str, Any], head: str, notes: dict[str, list[str]]) -> str:
-    """The file: `head` as a comment, then each section after its comment; `notes` adds
-    commented lines at the end of a section (where a value cannot be written)."""
+def department_file(data: dict[str, Any], head: str) -> str:
+    """The file: `head` as a comment, then each section after its comment."""
     sections = texts()["sections"]
-    out = comment(head) + [""]
+    out = [*comment(head), ""]
     for key in ORDER:
         if key not in data:
             continue
         if key in sections:
             out += comment(sections[key])
         out += _lines({key: data[key]}, 0)
-        out += notes.get(key, [])
         out.append("")
     return "\n".join(out)

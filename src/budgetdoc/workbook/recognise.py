@@ -260,6 +260,8 @@ class _Rows:
                 continue
             if self.is_total(label):
                 self.add(row, self.left + 1, values, {}, columns, self.total_name())
+            elif not any(v is not None for v in values):
+                continue  # a note under the table (空表说明)
             elif not seen_department and label == self.found.department:
                 seen_department = True  # the department's own line repeats the total
             else:

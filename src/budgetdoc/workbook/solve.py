@@ -74,7 +74,8 @@ class Solver:
         for code, facts in sorted(by_code.items()):
             pieces += self.allocate(code, facts, caps[code],
                                     [p for p in items if p["function"] == code])
-        return self.split_groups(pieces), items
+        leaves = {group for groups in caps.values() for group in groups}
+        return self.split_groups(pieces, leaves), items
 
     def allocate(self, code: str, facts: list[Fact], caps: dict[Sources, tuple[Decimal, Fact]],
                  items: list[dict[str, Any]]) -> list[Piece]:
@@ -109,15 +110,13 @@ class Solver:
                 raise Problem("import.kind_unknown", fact.sheet, fact.cell, code=code)
         return pieces
 
-    def split_groups(self, pieces: list[Piece]) -> list[Piece]:
+    def split_groups(self, pieces: list[Piece], groups: set[Sources]) -> list[Piece]:
         """A column of several sources (单位资金) is shared out by the totals printed for each
         source (表 1), in order: any such split prints the same tables."""
         totals = self.fine_totals()
-        done: set[str] = set()
-        for group in {frozenset(s for s in self.order if s in g) for g in _column_sets(self)}:
-            if len(group) < 2 or not all(s in totals for s in group) or group & done:
+        for group in sorted(groups, key=lambda g: self.order.index(self.first(g))):
+            if len(group) < 2 or not all(s in totals for s in group):
                 continue
-            done |= group
             inside = [p for p in pieces if p.source in group]
             if sum((p.amount for p in inside), ZERO) != sum((totals[s] for s in group), ZERO):
                 continue
@@ -211,10 +210,6 @@ def _main_kind(kinds: frozenset[str]) -> str:
         if kind in kinds:
             return kind
     raise ValueError(f"a column of no kind: {sorted(kinds)}")
-
-
-def _column_sets(solver: Solver) -> set[Sources]:
-    return {solver.sources(f.filter) for f in solver.of(FUNCTION) if f.filter.kinds is None}
 
 
 def _groups(facts: list[Fact], solver: Solver) -> dict[Sources, tuple[Decimal, Fact]]:
