@@ -198,6 +198,9 @@ class _Rows:
             texts = [self.sheet.text(row, self.left + i) for i in range(lead)]
             values = self.amounts(row, self.left + lead, len(columns))
             has_amounts = any(v is not None for v in values)
+            if self.is_total(*texts):
+                self.add(row, self.left + lead, values, {}, columns, self.total_name())
+                continue
             try:
                 code, rest = self.code(row, previous)
             except Problem:
@@ -207,9 +210,7 @@ class _Rows:
             name = texts[self.spec.codes] or rest
             project = texts[self.spec.codes + 1] if lead > self.spec.codes + 1 else ""
             if not code:
-                if self.is_total(name, *texts):
-                    self.add(row, self.left + lead, values, {}, columns, self.total_name())
-                elif has_amounts and not (self.spec.layout == "project_tree" and name):
+                if has_amounts and not (self.spec.layout == "project_tree" and name):
                     raise Problem("import.no_code", self.sheet.name, cell_name(row, self.left),
                                   table=self.spec.title)
                 continue

@@ -213,16 +213,13 @@ def _main_kind(kinds: frozenset[str]) -> str:
 
 
 def _groups(facts: list[Fact], solver: Solver) -> dict[Sources, tuple[Decimal, Fact]]:
-    """The source columns that are not the sum of other columns, with their amounts."""
+    """The most detailed source columns (no other column holds part of theirs), with their
+    amounts: the columns that sum other columns (合计, 财政拨款小计) are left out."""
     sets: dict[Sources, tuple[Decimal, Fact]] = {}
     for fact in facts:
         sets.setdefault(solver.sources(fact.filter), (fact.amount, fact))
-    found = {}
-    for group, value in sets.items():
-        smaller = [s for s in sets if s < group]
-        if not smaller or frozenset().union(*smaller) != group:
-            found[group] = value
-    return found
+    return {group: value for group, value in sets.items()
+            if not any(other < group for other in sets)}
 
 
 def _assign(things: list[dict[str, Any]], choices: Any, bins: dict[Any, Decimal]) -> list[
