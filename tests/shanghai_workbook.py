@@ -76,7 +76,7 @@ def fill(target: Path, data: dict[str, Any] | None = None) -> Path:
     fiscal.cell(21, 5).value = balance["total"]
 
     rows, total = data["functions"], data["function_total"]
-    _function_rows(book["部门收入总表"], [r[:5] + [r[4]] for r in rows], [5, 6],
+    _function_rows(book["部门收入总表"], [[*r[:5], r[4]] for r in rows], [5, 6],
                    [total[0], total[0]])
     for name in ("部门支出总表", "部门一般公共预算拨款表"):
         _function_rows(book[name], rows, [5, 6, 7], total)

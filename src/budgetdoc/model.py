@@ -43,7 +43,7 @@ class Department:
         return self.given_names.get(code) or self.code_list.name(codelists.FUNCTION, code) or ""
 
     def economic_name(self, code: str) -> str:
-        return self.code_list.name(codelists.ECONOMIC, code) or ""
+        return self.code_list.name(codelists.ECONOMIC, code) or self.given_names.get(code) or ""
 
     def locate(self, path: PathKey, *, key: bool = False):  # type: ignore[no-untyped-def]
         return self.source_map.locate(path, key=key, label=chinese_path(path))
@@ -189,7 +189,9 @@ class _Builder:
         if self.code_list.year is None:
             return
         if self.code_list.name(codelists.ECONOMIC, code) is None:
-            self.report("codes.no_name", path, key=key, code=code, year=self.year)
+            given = code in self.given_names  # code_names: a name the year's list lacks
+            self.report("codes.unknown" if given else "codes.no_name", path, key=key,
+                        code=code, year=self.year, kind=self._kind_label("economic"))
         elif self.code_list.name(codelists.ECONOMIC, code[:3]) is None:
             self.report("codes.missing_parent", path, key=key, code=code, parent=code[:3],
                         year=self.year)

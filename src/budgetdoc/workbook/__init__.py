@@ -149,6 +149,7 @@ def _data(meta: dict[str, Any], facts: list[Fact], items: list[str], reads: list
     solver = Solver(facts, profile, items)
     pieces, carryover = solver.function_pieces()
     names = {code: name for r in reads for code, name in r.names.items()}
+    from ..codes import ECONOMIC as ECONOMIC_CODES
     from ..codes import FUNCTION as FUNCTION_CODES
     from ..codes import for_year
     code_list = for_year(meta["year"])
@@ -169,7 +170,8 @@ def _data(meta: dict[str, Any], facts: list[Fact], items: list[str], reads: list
     data: dict[str, Any] = {"meta": meta, "overview": {
         "functions": placeholder, "subordinate_units": [], "sections": []}}
     given = {c: n for c, n in sorted(names.items())
-             if n and n != code_list.name(FUNCTION_CODES, c)}
+             if n and n != code_list.name(FUNCTION_CODES, c) and
+             n != code_list.name(ECONOMIC_CODES, c)}
     if given:
         data["code_names"] = given
     data["basic"] = list(basic.values())

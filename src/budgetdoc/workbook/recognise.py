@@ -225,7 +225,7 @@ class _Rows:
             else:
                 narrow = {attribute: code}
                 address_name = code
-            if attribute == "function" and name and not project:
+            if name and not project:
                 self.found.names.setdefault(code, name)
             self.add(row, self.left + lead, values, narrow, columns, address_name)
 
