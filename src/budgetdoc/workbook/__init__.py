@@ -74,7 +74,8 @@ def recognise(sheets: list[Sheet], profile: Profile) -> tuple[list[Read], bool]:
     known, layout, found = best
     if not known:
         names = data_file("labels.yaml")["list_separator"].join(s.name for s in sheets)
-        raise Problem("import.no_tables", sheets=names or "（无）")
+        raise Problem("import.no_tables",
+                      sheets=names or data_file("import/reading.yaml")["no_sheets"])
     seen = {id(f[0]) for _, f in found if f}
     for spec in layout.tables:
         if id(spec) not in seen:
@@ -112,7 +113,8 @@ def _meta(path: Path, reads: list[Read], profile: Profile, year: int | None) -> 
     if year is None:
         raise Problem("import.no_year")
     words = " ".join([title, *(r.sheet.text(0, 0) for r in reads)])
-    kind = next((v for k, v in settings["kinds"].items() if k in words), "预算")
+    kind = next((v for k, v in settings["kinds"].items() if k in words),
+                settings["default_kind"])
     meta: dict[str, Any] = {"department": department or placeholder, "year": year,
                             "kind": kind, "unit": _unit(reads)}
     if profile.name != "default":
@@ -259,8 +261,8 @@ def verify(text: str, facts: list[Fact], profile: Profile) -> list[tuple[Fact, D
     """Every printed figure that the file's own tables do not print the same."""
     department = _department_model(text, profile)
     unit = department.data["meta"]["unit"]
-    factor = Decimal(data_file("import/reading.yaml")["units"]["万元"]) / Decimal(
-        data_file("import/reading.yaml")["units"][unit])
+    settings = data_file("import/reading.yaml")
+    factor = Decimal(settings["units"][settings["wan"]]) / Decimal(settings["units"][unit])
     found = []
     for fact in facts:
         figure = department.ledger.total(fact.filter)

@@ -72,7 +72,8 @@ def _header(rows: list[list[Any]]) -> tuple[list[list[HeaderCell]], dict[tuple[i
 
 def own(profile: str) -> Layout:
     """Our own export: the profile's tables, each with its ※ 1 2 3 row."""
-    layout = Layout(f"budgetdoc（{profile}）", own=True)
+    layout = Layout(data_file("import/reading.yaml")["own_layout"].format(profile=profile),
+                    own=True)
     for spec in data_file(f"profiles/{profile}/tables.yaml")["tables"]:
         shape = SHAPES[spec["layout"]]
         layout.tables.append(TableSpec(

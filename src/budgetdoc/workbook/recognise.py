@@ -82,7 +82,7 @@ def _check_header(sheet: Sheet, spec: TableSpec, top: int, left: int) -> None:
             if found != expected and not (accepted and accepted.fullmatch(found)):
                 raise Problem("import.header_moved", sheet.name, cell_name(*where),
                               table=spec.title, text=slot.cell.text,
-                              found=sheet.text(*where) or "（空白）")
+                              found=sheet.text(*where) or _settings()["blank_cell"])
 
 
 def _unit(sheet: Sheet, top: int, left: int, spec: TableSpec) -> str:
@@ -328,8 +328,8 @@ class _Rows:
     def label_matches(self, label: str, spec: dict[str, Any]) -> bool:
         if normal(label) == normal(spec["label"]):
             return True
-        bare = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|其中:)", "", normal(label))
-        wanted = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、]|其中:)", "", normal(spec["label"]))
+        bare = re.sub(self.settings["numbering"], "", normal(label))
+        wanted = re.sub(self.settings["numbering"], "", normal(spec["label"]))
         return bare == wanted or bool(spec.get("match") and re.fullmatch(spec["match"], bare))
 
     def class_code(self, text: str) -> str | None:
@@ -337,7 +337,7 @@ class _Rows:
         if match:
             return match.group(1) if match.group(1) in self.profile.function_classes else None
         from ..codes import FUNCTION, for_year
-        bare = re.sub(r"^(?:[一二三四五六七八九十]+、|\d+[.、])", "", normal(text))
+        bare = re.sub(self.settings["numbering"], "", normal(text))
         codes = for_year(self.found.year or 0)
         for code in self.profile.function_classes:
             if normal(codes.name(FUNCTION, code) or "") == bare:
