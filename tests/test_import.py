@@ -243,3 +243,34 @@ def test_shanghai_template_filled_with_putuo_figures_imports_and_builds(tmp_path
     assert sangong["合计"] == sangong["公务接待费"] == "0.95"  # 万元, as published
     built = build_one(source, tmp_path / "out")
     assert built.ok and {p.suffix for p in built.outputs} == {".docx", ".pdf", ".xlsx"}
+
+
+def test_codes_joined_or_inherited_and_amounts_as_text_read_the_same(tmp_path: Path) -> None:
+    """一体化 exports write codes in one cell (2010601, 201 06 02, 2010607-信息化建设) or print
+    类 and 款 only where they change, and amounts as text with separators."""
+    def edit(book):
+        sheet = book["表 2 部门收入总体情况表"]
+        rows = {sheet.cell(r, 4).value: r for r in range(8, sheet.max_row + 1)}
+        joined = {"行政运行": ("2010601", "行政运行"), "一般行政管理事务": ("201 06 02", "一般行政管理事务"),
+                  "信息化建设": ("2010607-信息化建设", None)}
+        for name, (code, printed) in joined.items():
+            r = rows[name]
+            sheet.cell(r, 1).value, sheet.cell(r, 2).value, sheet.cell(r, 3).value = code, None, None
+            sheet.cell(r, 4).value = printed
+        r = rows["事业运行"]
+        sheet.cell(r, 1).value = sheet.cell(r, 2).value = None  # 201 06 inherited
+        sheet.cell(rows["行政运行"], 5).value = "815.69"
+        sheet.cell(rows["财政事务"], 5).value = "1，985.54"
+    imported = import_workbook(damaged(tmp_path, edit))
+    assert imported.diagnostics == [] and imported.text
+    original = pipeline.run(ROOT / "examples/departments/changji-finance-bureau/2024.yaml")
+    assert part_two(imported.text) == [t.to_json() for t in original.document.tables()
+                                       if t.number]
+
+
+def test_overlapping_merges_show_the_value_of_the_smallest() -> None:
+    from budgetdoc.workbook.read import Sheet
+
+    sheet = Sheet("表", [["标题", "", ""], ["", "甲", ""]],
+                  merges=[(0, 0, 1, 2), (1, 1, 1, 2)])
+    assert sheet.text(1, 2) == "甲" and sheet.text(1, 0) == "标题" and sheet.text(0, 2) == "标题"
