@@ -233,7 +233,7 @@ def _changes(data: dict[str, Any], profile: Profile, placeholder: str) -> dict[s
     department = _department_model(emit.department_file(data, ""), profile)
     changes: dict[str, Any] = {}
     for cid, (_, value, is_count) in figures.current_values(department).items():
-        spec = next((s for s in figures.catalogue(profile.name)
+        spec = next((s for s in figures.catalogue(profile)
                      if cid == s["id"] or cid.startswith(s["id"] + ".")), {})
         if is_count or (spec.get("when") != "always" and not value):
             continue

@@ -14,6 +14,7 @@ from typing import Any
 from .. import tables
 from ..document import HeaderCell
 from ..ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG
+from ..profile import load
 from ..resources import DATA, data_file
 from .read import normal
 
@@ -74,7 +75,7 @@ def own(profile: str) -> Layout:
     """Our own export: the profile's tables, each with its ※ 1 2 3 row."""
     layout = Layout(data_file("import/reading.yaml")["own_layout"].format(profile=profile),
                     own=True)
-    for spec in data_file(f"profiles/{profile}/tables.yaml")["tables"]:
+    for spec in load(profile).tables["tables"]:
         shape = SHAPES[spec["layout"]]
         layout.tables.append(TableSpec(
             spec["title"], _exact(spec["title"]), spec["layout"], tables.header_rows(spec),

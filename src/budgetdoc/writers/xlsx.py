@@ -22,7 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from ..document import Cell, Document, HeaderCell, Table
-from ..resources import data_file
+from ..profile import profile_file
 from .docx_table import Slot, place
 
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -30,7 +30,7 @@ SHEET_NAME_LIMIT = 31
 
 
 def settings(profile: str) -> dict[str, Any]:
-    found: dict[str, Any] = data_file(f"profiles/{profile}/xlsx.yaml")
+    found: dict[str, Any] = profile_file(profile, "xlsx.yaml")
     return found
 
 
