@@ -113,6 +113,11 @@ def test_summary_files_list_every_department_with_its_rules(folder: Path, tmp_pa
     assert table[0][:5] == ["部门", "数据文件", "检查结果", "错误数", "警告数"]
     assert [r[0] for r in table[1:]] == ["丙局", "乙局", "甲局"]  # sorted by name
     assert table[2][2:6] == ["未通过", "1", "0", "crosstable.basic_by_economic"]
+    import openpyxl  # the same rows as a workbook, counts as numbers
+    sheet = openpyxl.load_workbook(out / "2024" / "summary.xlsx").active
+    assert sheet.title == "2024 年汇总"
+    assert [["" if c.value is None else c.value for c in row] for row in sheet.iter_rows()] == [
+        [int(v) if v.isdigit() and i in (3, 4) else v for i, v in enumerate(r)] for r in table]
 
     page = (out / "2024" / "index.html").read_text("utf-8")
     assert "2024 年部门预算公开汇总" in page and "未通过 1 个" in page
@@ -358,7 +363,7 @@ def test_a_copied_department_never_overwrites_the_last_good_documents(
     assert {p: p.read_bytes() for p in documents(out) if "甲局" in str(p)} == good
     row = next(d for d in json.loads((out / "2024" / "summary.json").read_text("utf-8"))[
         "departments"] if d["source"] == str(folder / "a" / "2024.yaml"))
-    assert row["previous"] and set(row["links"]) == {"docx", "pdf"}
+    assert row["previous"] and set(row["links"]) == {"docx", "pdf", "xlsx"}
 
     copy.unlink()  # the mistake corrected: the original is as it was, nothing to rebuild
     status, stdout, _ = build(capsys, str(folder), "-o", str(out))

@@ -33,15 +33,15 @@ def _cells(page: str, department: str) -> list[str]:
     return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
 
 
-def test_index_shows_two_links_and_rule_names_in_chinese(folder: Path, tmp_path: Path,
+def test_index_shows_separate_links_and_rule_names_in_chinese(folder: Path, tmp_path: Path,
                                                          capsys) -> None:
     out = tmp_path / "out"
     cli.main(["build", str(folder), "-o", str(out), "-j", "1", "-q"])
     capsys.readouterr()
     page = (out / "2024" / "index.html").read_text("utf-8")
     links = _cells(page, "甲局")[4]
-    assert _text(links) == "DOCX · PDF"
-    assert len(re.findall(r"<a href=", links)) == 2
+    assert _text(links) == "DOCX · PDF · Excel"
+    assert len(re.findall(r"<a href=", links)) == 3
     rules = _cells(page, "乙局")[3]
     assert _text(rules) == "表 5 与表 6 基本支出不符"
     assert 'title="crosstable.basic_by_economic"' in rules

@@ -26,7 +26,7 @@ def test_every_command_is_in_the_user_guide() -> None:
     parser = cli._parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
     guide = GUIDE.read_text("utf-8")
-    assert set(commands) == {"new", "check", "dump", "build", "codes"}
+    assert set(commands) == {"new", "check", "dump", "build", "codes", "import"}
     for command in commands:
         assert f"budgetdoc {command}" in guide, command
 

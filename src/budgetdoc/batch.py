@@ -8,15 +8,16 @@ in `<output>/.budgetdoc/state.json`; a department whose fingerprint is unchanged
 outputs are still in place is not rebuilt. A department that fails is recorded too, so an
 unchanged failing file is reported again without being checked again.
 
-The summary (`<output>/<year>/index.html`, `summary.json`, `summary.csv`) lists every
-department of that year known to the output folder whose file still exists: those of this
-run and those built before.
+The summary (`<output>/<year>/index.html`, `summary.json`, `summary.csv`, `summary.xlsx`)
+lists every department of that year known to the output folder whose file still exists:
+those of this run and those built before.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -38,6 +39,7 @@ from .diagnostics import rule_name
 from .output import safe_name
 from .report import format_text, is_wide, shown_path
 from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
+from .writers import xlsx
 from .writers.pdf import html_environment
 
 YEAR_FILE = re.compile(r"^\d{4}$")
@@ -563,6 +565,7 @@ def write_summaries(output: Path, outcomes: list[Outcome],
         write_atomic(folder / "summary.json",
                      json.dumps(summary, ensure_ascii=False, indent=1).encode("utf-8"))
         write_atomic(folder / "summary.csv", _csv(records).encode("utf-8-sig"))
+        write_atomic(folder / "summary.xlsx", _workbook(year, records))
         write_atomic(folder / "index.html", _index(year, records, counts).encode("utf-8"))
         written.append(folder / "index.html")
     return written
@@ -572,16 +575,26 @@ def _rules_text(rules: dict[str, int]) -> str:
     return " ".join(f"{rule}×{count}" if count > 1 else rule for rule, count in rules.items())
 
 
+def _summary_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
+    """The rows of summary.csv and summary.xlsx (columns as csv_header)."""
+    return [[r["department"], r["source"], r["status_text"], r["errors"], r["warnings"],
+             _rules_text(r["rules"]), r["links"].get("docx", ""), r["links"].get("pdf", ""),
+             r["links"].get("xlsx", ""), r["links"].get("report", ""), r["detail"]]
+            for r in records]
+
+
 def _csv(records: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_texts()["csv_header"])
-    for r in records:
-        links = r["links"]
-        writer.writerow([r["department"], r["source"], r["status_text"], r["errors"],
-                         r["warnings"], _rules_text(r["rules"]), links.get("docx", ""),
-                         links.get("pdf", ""), links.get("report", ""), r["detail"]])
+    writer.writerows(_summary_rows(records))
     return buffer.getvalue()
+
+
+def _workbook(year: str, records: list[dict[str, Any]]) -> bytes:
+    created = datetime.datetime(int(year) if year.isdigit() else 2000, 1, 1)
+    return xlsx.summary(_texts()["csv_header"], _summary_rows(records),
+                        _texts()["summary_sheet"].format(year=year), created)
 
 
 def _template(name: str) -> jinja2.Template:

@@ -15,9 +15,9 @@ from pathlib import Path
 from . import pipeline
 from .diagnostics import Diagnostic
 from .output import document_path
-from .writers import docx, pdf
+from .writers import docx, pdf, xlsx
 
-FORMATS = (".docx", ".pdf")
+FORMATS = (".docx", ".pdf", ".xlsx")
 
 
 @dataclass
@@ -64,6 +64,7 @@ def render(result: pipeline.Result, fonts_dir: Path | None = None) -> dict[str, 
     return {
         ".docx": docx.render(result.document, profile=profile),
         ".pdf": pdf.render(result.document, fonts_dir, profile=profile),
+        f"{xlsx.settings(profile)['file_suffix']}.xlsx": xlsx.render(result.document, profile),
     }
 
 

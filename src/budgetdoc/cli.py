@@ -1,4 +1,5 @@
-"""The `budgetdoc` command: check, dump, build, codes. `main(argv)` returns the exit status.
+"""The `budgetdoc` command: new, check, dump, build, codes, import. `main(argv)` returns
+the exit status.
 
 Exit status: 0 clean, 1 data errors, 2 usage, 3 warnings under --strict, 4 missing
 environment (fonts), 70 internal error.
@@ -20,6 +21,7 @@ from . import codecommands, pipeline
 from . import codes as codelists
 from .batch import select_files, without_year
 from .diagnostics import Diagnostic, counts
+from .profile import available
 from .report import format_text
 from .resources import data_file
 
@@ -63,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     for command in (check, dump, build):
         codecommands.add_folder_option(command)
     codecommands.add_parser(commands)
+    imported = commands.add_parser("import", help=cli["commands"]["import"])
+    imported.add_argument("workbook", type=Path, help=cli["args"]["workbook"])
+    imported.add_argument("-o", "--output", type=Path, required=True,
+                          help=cli["args"]["import_output"])
+    imported.add_argument("--year", type=int, default=None, help=cli["args"]["import_year"])
+    imported.add_argument("--profile", default="default", choices=available(),
+                          help=cli["args"]["profile"])
+    imported.add_argument("--force", action="store_true", help=cli["args"]["overwrite"])
     return parser
 
 
@@ -193,11 +203,28 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if run.failed else EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .build import write_atomic
+    from .workbook import import_workbook
+
+    if args.output.exists() and not args.force:
+        print(_text("exists", path=args.output), file=sys.stderr)
+        return EXIT_USAGE
+    imported = import_workbook(args.workbook, args.profile, args.year)
+    if imported.text is None:
+        print(format_text(imported.diagnostics), file=sys.stderr)
+        print(_text("not_imported", path=args.output), file=sys.stderr)
+        return EXIT_ERRORS
+    write_atomic(args.output, imported.text.encode("utf-8"))
+    print(_text("imported", path=args.output))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         command = {"new": _new, "check": _check, "dump": _dump, "build": _build,
-                   "codes": codecommands.run}[args.command]
+                   "codes": codecommands.run, "import": _import}[args.command]
         with codelists.folder_first(getattr(args, "codes", None)):
             return command(args)
     except KeyboardInterrupt:

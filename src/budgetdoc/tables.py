@@ -41,6 +41,14 @@ def _header(spec: list[list[Any]], numbers: list[str] | None) -> list[list[Heade
     return rows
 
 
+def setting(spec: dict[str, Any], tables: dict[str, Any], key: str) -> Any:
+    """A layout setting: the table's own, else the profile's for all its tables (tables.yaml),
+    else the default (data/table_defaults.yaml)."""
+    if key in spec:
+        return spec[key]
+    return tables.get(key, data_file("table_defaults.yaml")[key])
+
+
 class _Context:
     def __init__(self, department: Department, spec: dict[str, Any], dimension: str) -> None:
         self.dept = department
@@ -50,10 +58,7 @@ class _Context:
         self.total_label: str = self.setting("total_label")
 
     def setting(self, key: str) -> Any:
-        """A layout setting: the table's own, else the profile's for all tables, else ours."""
-        if key in self.spec:
-            return self.spec[key]
-        return self.profile.tables.get(key, data_file("table_defaults.yaml")[key])
+        return setting(self.spec, self.profile.tables, key)
 
     def figures(self, narrow: Callable[[Filter], Filter]) -> dict[int, Cell]:
         return {i + 1: Cell(figure=self.dept.ledger.total(narrow(sel)))
@@ -261,13 +266,26 @@ def _finish(ctx: _Context, rows: list[Row]) -> list[Row]:
     return rows
 
 
+def layout_dimension(spec: dict[str, Any]) -> str:
+    """The ledger dimension a table layout's cells sum over."""
+    return _LAYOUTS[spec["layout"]][0]
+
+
+def header_rows(spec: dict[str, Any], tables: dict[str, Any]) -> list[list[HeaderCell]]:
+    """A table's header as printed: the layout's rows, then the ※ 1 2 3 row if it has one
+    (`tables`: the profile's tables.yaml, whose settings apply to every table)."""
+    lead = _LAYOUTS[spec["layout"]][2]
+    columns = spec.get("columns", [])
+    numbers = (["※"] * lead + [str(i + 1) for i in range(len(columns))]
+               if lead and setting(spec, tables, "column_numbers") else None)
+    return _header(spec["header"], numbers)
+
+
 def build_table(department: Department, spec: dict[str, Any], lines: dict[str, str]) -> Table:
-    dimension, builder, lead = _LAYOUTS[spec["layout"]]
+    dimension, builder, _ = _LAYOUTS[spec["layout"]]
     ctx = _Context(department, spec, dimension)
     rows = _finish(ctx, builder(ctx))
     columns = spec.get("columns", [])
-    numbers = (["※"] * lead + [str(i + 1) for i in range(len(columns))]
-               if lead and ctx.setting("column_numbers") else None)
     values = {"department": department.name, "year": department.year,
               "unit": ctx.setting("unit")}
     empty_note = None
@@ -301,7 +319,7 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
         department_line=render_line(lines["department_line"], **values),
         unit_line=render_line(lines["unit_line"], **values),
         orientation=spec["orientation"],
-        header=_header(spec["header"], numbers),
+        header=header_rows(spec, department.profile.tables),
         rows=rows,
         empty_note=empty_note,
         column_sums=sums,
