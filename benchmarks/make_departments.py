@@ -769,6 +769,8 @@ class Maker:
         out |= {s: money(project.money[s]) for s in CURRENT if s in project.money}
         if project.economic:
             out["economic"] = self.amounts(project.economic)
+        if not any(s in FISCAL for s in project.money):
+            return out  # the document describes 财政拨款 projects only: no texts to print
         parts = self.split(project.total, rng.randint(1, 4))
         out |= {"policy_basis": "；".join(rng.sample(POLICY_BASES, rng.randint(1, 2))),
                 "owner": project.owner,

@@ -33,6 +33,7 @@ class Kind:
     build_model: BuildModel
     checks: Callable[[Department], list[Diagnostic]]
     narrative_checks: NarrativeChecks
+    printed_texts: tuple[str, ...]  # where the file holds text meant to be printed
 
 
 def _budget_checks(dept: Department) -> list[Diagnostic]:
@@ -57,7 +58,7 @@ def kinds() -> dict[str, Kind]:
     for name, spec in data_file("kinds.yaml").items():
         build, check, narrative = _CODE[spec["key"]]
         found[name] = Kind(name, spec["key"], spec["schema"], spec["label"], build, check,
-                           narrative)
+                           narrative, tuple(spec.get("printed_texts", ())))
     return found
 
 

@@ -12,7 +12,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import assemble, checks, figures, narrative, performance, profile_check, rules, tables
+from . import (
+    assemble,
+    checks,
+    figures,
+    narrative,
+    performance,
+    profile_check,
+    rules,
+    tables,
+    unprinted,
+)
 from .diagnostics import Diagnostic, Location, diagnostic, has_errors
 from .document import Document
 from .figures import Comparison
@@ -153,6 +163,7 @@ def _run(result: Result, data: dict[str, Any], source_map: SourceMap, kind: Kind
     ctx = narrative.Context(department, result.comparisons, built, declared_figures,
                             performance.tables(department))
     result.document = assemble.document(ctx)
+    result.diagnostics += unprinted.check(department, result.document, list(kind.printed_texts))
 
 
 def _prior_year(path: Path) -> dict[str, Decimal] | None:

@@ -133,13 +133,14 @@ def project_amount(ctx: Context, index: int, sources: frozenset[str]) -> Any:
                 and ln.source in sources), ZERO)
 
 
-@provider(KIND, "projects")
-def projects(ctx: Context) -> dict[str, Any]:
-    general_sources = ctx.dept.profile.source_set(["general"])
-    found = []
+def _projects_of(ctx: Context, group: str) -> list[dict[str, Any]]:
+    """The projects with money from `group` (general, fund, state_capital), each with that
+    money and the officer's texts about it."""
+    sources = ctx.dept.profile.source_set([group])
+    found: list[dict[str, Any]] = []
     numerals = ctx.spec["paren_numerals"]
     for i, entry in enumerate(ctx.dept.data.get("projects") or []):
-        amount = project_amount(ctx, i, general_sources)
+        amount = project_amount(ctx, i, sources)
         if not amount:
             continue
         found.append({
@@ -150,7 +151,12 @@ def projects(ctx: Context) -> dict[str, Any]:
             "period": entry.get("period") or render_line(ctx.words["default_period"],
                                                          year=ctx.dept.year),
         })
-    return {"general_projects": found}
+    return found
+
+
+@provider(KIND, "projects")
+def projects(ctx: Context) -> dict[str, Any]:
+    return {"general_projects": _projects_of(ctx, "general")}
 
 
 def _fund_table(ctx: Context, role: str, group: str) -> dict[str, Any]:
@@ -161,7 +167,7 @@ def _fund_table(ctx: Context, role: str, group: str) -> dict[str, Any]:
         {"basic", "personnel", "operating"}))).value
     return {"empty": not total, "empty_note": ctx.table(role).empty_note or "",
             "total": ctx.money(total), "basic": ctx.money(basic_total),
-            "project": ctx.money(total - basic_total)}
+            "project": ctx.money(total - basic_total), "projects": _projects_of(ctx, group)}
 
 
 @provider(KIND, "fund", needs=("fund",))
