@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from .numbers import ZERO, D, to_wan
 from .profile import profile_file
 from .resources import data_file
 from .validate import chinese_path
-from .yamlload import PathKey, SourceMap
+from .yamlload import PathKey, SourceMap, strings
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -30,23 +30,12 @@ def _settings(profile: str, kind: str) -> dict[str, Any]:
     return settings
 
 
-def _strings(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, (*path, i))
-
-
 def text_rules(data: dict[str, Any], source_map: SourceMap, profile: str,
                kind: str) -> list[Diagnostic]:
     """Control characters (writers cannot print them) and leftover placeholders."""
     placeholders = [re.compile(p) for p in _settings(profile, kind)["placeholders"]]
     found: list[Diagnostic] = []
-    for path, text in _strings(data):
+    for path, text in strings(data):
         where = source_map.locate(path, label=chinese_path(path))
         control = CONTROL.search(text)
         if control:

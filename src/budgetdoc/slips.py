@@ -6,7 +6,6 @@ settings are the profile's checks.yaml `slips`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -15,23 +14,12 @@ from .diagnostics import Diagnostic, Location, diagnostic
 from .ledger import Filter
 from .model import Department
 from .resources import data_file
-from .yamlload import PathKey
+from .yamlload import PathKey, strings
 
 
 def _settings(dept: Department) -> dict[str, Any]:
     settings: dict[str, Any] = dept.profile.data("checks.yaml")["slips"]
     return settings
-
-
-def _strings(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, (*path, i))
 
 
 def _at(dept: Department, path: PathKey, text: str, index: int) -> Location:
@@ -48,7 +36,7 @@ def doubled_words(dept: Department) -> list[Diagnostic]:
     low, high = settings["doubled_min_chars"], settings["doubled_max_chars"]
     pattern = re.compile(rf"([\u4e00-\u9fff]{{{low},{high}}})\1")
     found = []
-    for path, text in _strings(dept.data):
+    for path, text in strings(dept.data):
         for match in pattern.finditer(text):
             if match.group() in settings["doubled_allowed"]:
                 continue
@@ -61,7 +49,7 @@ def doubled_words(dept: Department) -> list[Diagnostic]:
 def repeated_lead_ins(dept: Department) -> list[Diagnostic]:
     lead_ins: dict[str, str] = _settings(dept)["lead_ins"]
     found = []
-    for path, text in _strings(dept.data):
+    for path, text in strings(dept.data):
         lead = next((lead_ins[k] for k in path if isinstance(k, str) and k in lead_ins), None)
         if lead is None:
             continue
@@ -110,7 +98,7 @@ def run_together(dept: Department) -> list[Diagnostic]:
     settings = _settings(dept)
     split = re.compile("[" + re.escape(settings["name_separators"]) + "]")
     found = []
-    for path, text in _strings(dept.data):
+    for path, text in strings(dept.data):
         key = path[-1] if path else None
         where = dept.locate(path)
         if key in settings["name_fields"]:

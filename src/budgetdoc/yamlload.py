@@ -9,6 +9,7 @@ position. Aliases are allowed but the expanded size is bounded (no "billion laug
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -186,3 +187,15 @@ def load_file(path: Path) -> tuple[Any, SourceMap, list[Diagnostic]]:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         return None, SourceMap(name), [diagnostic("input.encoding", Location(name, line, column))]
     return load_text(text, name)
+
+
+def strings(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    """Every string of loaded data with its path (all the text an officer typed)."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings(value, (*path, i))
