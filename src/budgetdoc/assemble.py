@@ -12,9 +12,10 @@ from .model import Department
 from .tables import render_line
 
 
-def _values(dept: Department) -> dict[str, Any]:
+def _values(dept: Department, words: dict[str, Any]) -> dict[str, Any]:
     published = dept.data["meta"].get("published")
     return {
+        "words": words,
         "department": dept.name,
         "year": dept.year,
         "published": datetime.date.fromisoformat(published) if published else None,
@@ -37,7 +38,7 @@ def _content(item: dict[str, Any], ctx: narrative.Context, tables: list[Table]) 
 def document(ctx: narrative.Context) -> Document:
     dept = ctx.dept
     spec = dept.profile.data("document.yaml")
-    values = _values(dept)
+    values = _values(dept, ctx.words)
     parts = []
     for part_spec in spec["parts"]:
         part = Part(render_line(part_spec["heading"], **values),
@@ -57,4 +58,6 @@ def document(ctx: narrative.Context) -> Document:
         closing=[render_line(c, **values) for c in spec.get("closing", [])],
         toc_title=spec["toc_title"],
         author=dept.name,
+        contents_levels=int(spec.get("contents_levels", 0)),
+        orientation=spec.get("orientation", "portrait"),
     )

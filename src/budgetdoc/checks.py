@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, Location, diagnostic
 from .document import Cell, Table
 from .figures import Comparison, operating_costs
 from .ledger import ECONOMIC, FUNCTION, SANGONG, Figure, Filter
-from .model import Department
+from .model import INSTITUTION, Department
 from .numbers import D, fmt_amount, from_wan, round_cent, round_to, to_wan
 from .resources import data_file
 from .yamlload import PathKey
@@ -189,14 +189,18 @@ def sangong_by_economic(dept: Department) -> list[Diagnostic]:
 
 
 def operating_costs_match(dept: Department) -> list[Diagnostic]:
-    if dept.data.get("operating_costs") is None:
+    """机关运行经费 is the 公用经费 of 行政 and 参公 units: it matches the economic table's
+    公用经费 unless the department declares 事业 units, whose 公用经费 that table includes."""
+    if dept.data.get("operating_costs") is None or INSTITUTION in dept.unit_kinds:
         return []
     value = operating_costs(dept)
     operating = dept.ledger.total(Filter(dimension=ECONOMIC, kinds=frozenset({"operating"})))
     if round_cent(value) == round_cent(operating.value):
         return []
+    spec = dept.profile.table_spec("general_basic_economic") or {}
     return [diagnostic("crosstable.operating_costs", dept.locate(("operating_costs",)),
-                       value=dept.money(value), operating=dept.money(operating.value))]
+                       value=dept.money(value), operating=dept.money(operating.value),
+                       table=spec.get("number", ""))]
 
 
 def fund_basic_split(dept: Department) -> list[Diagnostic]:

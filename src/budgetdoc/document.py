@@ -191,6 +191,8 @@ class Document:
     author: str = ""  # document metadata
     # The title page, line by line: (style, text); style department | title | subtitle.
     cover: list[tuple[str, str]] = field(default_factory=list)
+    contents_levels: int = 0  # heading levels the 目录 lists (0: the writer's own setting)
+    orientation: str = "portrait"  # of the pages without a table: cover, 目录, prose
 
     @property
     def cover_lines(self) -> list[tuple[str, str]]:
@@ -201,13 +203,16 @@ class Document:
         return [b for part in self.parts for b in part.blocks if isinstance(b, Table)]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "department": self.department,
             "year": self.year,
             "title": self.title,
             "toc_title": self.toc_title,
             "author": self.author,
             "cover": [list(line) for line in self.cover_lines],
-            "parts": [p.to_json() for p in self.parts],
-            "closing": self.closing,
         }
+        if self.contents_levels:
+            out["contents_levels"] = self.contents_levels
+        if self.orientation != "portrait":
+            out["orientation"] = self.orientation
+        return out | {"parts": [p.to_json() for p in self.parts], "closing": self.closing}

@@ -35,6 +35,8 @@ class Comparison:
     def required(self) -> bool:
         if self.when == "always":
             return True
+        if self.when == "stated":
+            return self.prior is not None
         if self.when == "current":
             return self.current != 0
         return self.current != 0 or bool(self.prior)
@@ -99,10 +101,13 @@ def comparisons(dept: Department, prior_year: dict[str, Decimal] | None) -> list
         entry = _change_entry(dept.data, path)
         prior: Decimal | None = None
         from_file = prior_year.get(cid) if prior_year is not None else None
+        stated = spec.get("when") == "stated"  # never last year's file: another basis
         if "prior" in entry:
             prior = D(entry["prior"]) if is_count else to_wan(D(entry["prior"]), unit)
-        else:
+        elif not stated:
             prior = from_file
+        if stated:
+            from_file = None
         conflict = from_file if from_file is not None and from_file != prior else None
         found[cid] = Comparison(cid, label, value, prior, entry.get("reason"),
                                 spec.get("when", "either"), path, is_count, conflict,

@@ -21,6 +21,7 @@ from .validate import chinese_path
 from .yamlload import PathKey, SourceMap
 
 SANGONG_ITEMS = ("outbound", "reception", "vehicle_purchase", "vehicle_operation")
+INSTITUTION = "事业"  # the kind of a 事业单位 (overview.main_unit / subordinate_units `kind`)
 
 
 @dataclass
@@ -42,6 +43,19 @@ class Department:
     @property
     def unit(self) -> str:
         return str(self.data["meta"]["unit"])
+
+    @property
+    def subordinate_units(self) -> list[str]:
+        """The names of the subordinate budget units (written as a name, or with its kind)."""
+        units = (self.data.get("overview") or {}).get("subordinate_units") or []
+        return [u["name"] if isinstance(u, dict) else u for u in units]
+
+    @property
+    def unit_kinds(self) -> set[str]:
+        """The kinds (行政, 参公, 事业) of the budget units, where the file states them."""
+        overview = self.data.get("overview") or {}
+        units = [overview.get("main_unit"), *(overview.get("subordinate_units") or [])]
+        return {u["kind"] for u in units if isinstance(u, dict)}
 
     def money(self, value: Decimal) -> str:
         """An amount for a message, in the unit the file uses."""

@@ -127,8 +127,11 @@ def project_tables(dept: Department) -> list[Table]:
 
 
 def tables(dept: Department) -> dict[str, Table]:
-    """The performance tables by the name the narrative template refers to them with."""
+    """The performance tables by the name the narrative template refers to them with (none
+    where the profile's narrative.yaml lays out no performance tables)."""
     found: dict[str, Table] = {}
+    if "performance_tables" not in dept.profile.data("narrative.yaml"):
+        return found
     department = department_table(dept)
     if department is not None:
         found["department_performance"] = department

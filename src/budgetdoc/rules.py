@@ -113,8 +113,11 @@ def procurement(dept: Department) -> list[Diagnostic]:
 
 def performance(dept: Department) -> list[Diagnostic]:
     data = dept.data.get("performance") or {}
+    narrative = dept.profile.data("narrative.yaml")
+    if "performance_tables" not in narrative:
+        return []  # the format prints no performance tables (narrative.unused_text says so)
     settings = _settings(dept.profile.name, dept.profile.kind)
-    titles = dept.profile.data("narrative.yaml")["performance_tables"]
+    titles = narrative["performance_tables"]
     projects = {p["name"] for p in dept.data.get("projects") or []}
     found: list[Diagnostic] = []
     tables: list[tuple[PathKey, str, int]] = []
@@ -166,7 +169,7 @@ def _weights(dept: Department, path: PathKey, title: str, column: int,
 
 
 def department_name(dept: Department) -> list[Diagnostic]:
-    units = set((dept.data.get("overview") or {}).get("subordinate_units") or [])
+    units = set(dept.subordinate_units)
     found = []
     for i, project in enumerate(dept.data.get("projects") or []):
         owner = project.get("owner")

@@ -14,9 +14,12 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+from ..diagnostics import Diagnostic, diagnostic
 from ..document import Block, Heading, Paragraph, Table
+from ..model import Department
 from ..profile import Profile
-from . import budget, budget_other  # noqa: F401  (register the budget kind's providers)
+from ..resources import data_file
+from . import budget, budget_other, shanghai  # noqa: F401  (register the providers)
 from .context import Context, Declared, Money
 from .providers import ANY_KIND, available, provider, values
 
@@ -51,7 +54,7 @@ def _blocks(text: str, tables: dict[str, Table]) -> list[Block]:
 
 def base_values(ctx: Context) -> dict[str, Any]:
     dept = ctx.dept
-    return {"d": dept.name, "y": dept.year, "py": dept.year - 1}
+    return {"d": dept.name, "y": dept.year, "py": dept.year - 1, "words": ctx.words}
 
 
 def render(ctx: Context, template: str, providers: list[str]) -> list[Block]:
@@ -67,12 +70,32 @@ def sections(ctx: Context, names: list[str]) -> list[Block]:
     return [block for name in names for block in render(ctx, name, spec[name])]
 
 
-@provider(ANY_KIND, "glossary")
-def glossary(ctx: Context) -> dict[str, Any]:
-    """The region's terms, each replaced or followed by the department's own."""
-    terms = {g["term"]: g["text"] for g in ctx.spec["glossary"]}
-    for g in ctx.dept.data.get("glossary") or []:
+def _terms(data: dict[str, Any], spec: dict[str, Any]) -> dict[str, str]:
+    """The region's terms, each replaced or followed by the department's own; only those the
+    department names in `glossary_terms` (in that order) if it does."""
+    terms = {g["term"]: g["text"] for g in spec["glossary"]}
+    for g in data.get("glossary") or []:
         terms[g["term"]] = g["text"]
+    chosen = data.get("glossary_terms")
+    return {t: terms[t] for t in chosen if t in terms} if chosen else terms
+
+
+def unknown_terms(dept: Department) -> list[Diagnostic]:
+    """A term chosen in `glossary_terms` that neither the profile nor the file explains."""
+    spec = dept.profile.data("narrative.yaml")
+    known = {g["term"] for g in spec["glossary"]} | {
+        g["term"] for g in dept.data.get("glossary") or []}
+    separator = data_file("labels.yaml")["list_separator"]
+    return [diagnostic("narrative.unknown_term", dept.locate(("glossary_terms", i)),
+                       term=term, terms=separator.join(sorted(known)))
+            for i, term in enumerate(dept.data.get("glossary_terms") or [])
+            if term not in known]
+
+
+@provider(ANY_KIND, "glossary", check=unknown_terms, reads=("glossary", "glossary_terms"))
+def glossary(ctx: Context) -> dict[str, Any]:
+    """The terms and their explanations, numbered."""
+    terms = _terms(ctx.dept.data, ctx.spec)
     numerals = ctx.spec["numerals"]
     return {"glossary": [{"numeral": numerals[i] if i < len(numerals) else str(i + 1),
                           "term": t, "text": x} for i, (t, x) in enumerate(terms.items())]}

@@ -74,7 +74,7 @@ def expenditure(ctx: Context) -> dict[str, Any]:
         for k in ("basic", "project")]}
 
 
-@provider(KIND, "fiscal", check=declared.missing_purposes)
+@provider(KIND, "fiscal", check=declared.missing_purposes, reads=("class_purposes",))
 def fiscal(ctx: Context) -> dict[str, Any]:
     found = []
     for item in ctx.spec["fiscal_income"]:

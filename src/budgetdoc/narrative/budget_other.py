@@ -13,6 +13,17 @@ from .context import Context, Money
 from .providers import provider
 
 
+def _function_lines(ctx: Context) -> list[str]:
+    text = str((ctx.dept.data.get("overview") or {}).get("functions", ""))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+@provider(KIND, "functions")
+def functions(ctx: Context) -> dict[str, Any]:
+    """主要职能, line by line."""
+    return {"functions": _function_lines(ctx)}
+
+
 @provider(KIND, "overview")
 def overview(ctx: Context) -> dict[str, Any]:
     data = ctx.dept.data.get("overview") or {}
@@ -27,9 +38,8 @@ def overview(ctx: Context) -> dict[str, Any]:
             kinds.append({"name": labels[key], "count": count, "diff": abs(count - prior),
                           "word": ctx.words["up" if count >= prior else "down"]})
     return {
-        "functions": [line.strip() for line in str(data.get("functions", "")).splitlines()
-                      if line.strip()],
-        "units": data.get("subordinate_units") or [],
+        "functions": _function_lines(ctx),
+        "units": ctx.dept.subordinate_units,
         "sections": data.get("sections") or [],
         "section_word": data.get("section_word") or ctx.words["default_section_word"],
         "sections_note": data.get("sections_note"),
@@ -67,7 +77,7 @@ def _money(ctx: Context, value: Any) -> Money:
     return ctx.money(to_wan(Decimal(str(value or 0)), ctx.dept.data["meta"]["unit"]))
 
 
-def _procurement(ctx: Context) -> dict[str, Any] | None:
+def procurement_figures(ctx: Context) -> dict[str, Any] | None:
     p = ctx.dept.data.get("procurement")
     if not p:
         return None
@@ -125,12 +135,12 @@ def _performance(ctx: Context) -> dict[str, Any]:
             "tables": list(ctx.named)}
 
 
-@provider(KIND, "other")
+@provider(KIND, "other", reads=("procurement", "assets", "performance", "other_matters"))
 def other(ctx: Context) -> dict[str, Any]:
     return {
         "total": grand_total(ctx),
         "operating": ctx.change("operating_costs"),
-        "procurement": _procurement(ctx), "assets": _assets(ctx),
+        "procurement": procurement_figures(ctx), "assets": _assets(ctx),
         "performance": _performance(ctx),
         "other_matters": ctx.dept.data.get("other_matters") or ctx.words["default_other_matters"],
     }

@@ -16,7 +16,7 @@ from ..document import Table
 from ..figures import Comparison
 from ..ledger import Filter
 from ..model import Department
-from ..numbers import ZERO, change_rate, fmt_amount, from_wan, round_to, share
+from ..numbers import ZERO, change_rate, fmt_amount, from_wan, round_to, share, to_wan
 from ..tables import render_line
 
 Declared = dict[tuple[str, str], Decimal]  # (figure id, rate | share) → printed %
@@ -41,6 +41,23 @@ class Money:
     @property
     def bare(self) -> str:
         return str(self) if self else "0"
+
+    @property
+    def trimmed(self) -> str:
+        """Without trailing zeros: `10`, `0.95`, `21.5` (as some sections print amounts)."""
+        text = str(self)
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def compared(spec: dict[str, Any], value: Decimal) -> Decimal:
+    """A 万元 amount as the prose compares it: exact, or, where narrative.yaml's `money` says
+    `from_printed`, as printed (differences and rates of the rounded figures, as some regions
+    publish them: 18,976.76 − 15,621.11 = 3,355.65)."""
+    style = spec.get("money") or {}
+    if not style.get("from_printed"):
+        return value
+    unit = str(style.get("unit", ""))
+    return to_wan(round_to(from_wan(value, unit), int(style.get("decimals", 2))), unit)
 
 
 @dataclass(frozen=True)
@@ -68,7 +85,8 @@ class Context:
 
     def __post_init__(self) -> None:
         self.spec = self.dept.profile.data("narrative.yaml")
-        self.words = self.spec["words"]
+        # The profile's wording, with the words this department writes its own way.
+        self.words = self.spec["words"] | (self.dept.data.get("wording") or {})
         self.by_id = {c.id: c for c in self.comparisons}
 
     def money(self, value: Decimal) -> Money:
@@ -100,6 +118,8 @@ class Context:
         comparison = self.by_id[cid]
         current = comparison.current
         prior = comparison.prior if comparison.prior is not None else ZERO
+        if not comparison.count:
+            current, prior = compared(self.spec, current), compared(self.spec, prior)
         diff = current - prior
         reason = comparison.reason
         if not reason and current == 0 and prior == 0:

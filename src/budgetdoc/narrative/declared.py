@@ -11,7 +11,7 @@ from ..ledger import Filter
 from ..model import Department
 from ..numbers import change_rate, share
 from ..resources import data_file
-from .context import Declared
+from .context import Declared, compared
 
 
 def computed_percent(dept: Department, comparisons: list[Comparison], figure: str,
@@ -20,7 +20,12 @@ def computed_percent(dept: Department, comparisons: list[Comparison], figure: st
     by_id = {c.id: c for c in comparisons}
     if kind == "rate":
         c = by_id.get(figure)
-        return None if c is None or c.prior is None else change_rate(c.current, c.prior)
+        if c is None or c.prior is None:
+            return None
+        if c.count:
+            return change_rate(c.current, c.prior)
+        spec = dept.profile.data("narrative.yaml")
+        return change_rate(compared(spec, c.current), compared(spec, c.prior))
     ledger, profile = dept.ledger, dept.profile
     if figure.startswith("general_budget.classes."):
         general = Filter(sources=profile.source_set(["general"]))

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, diagnostic
 from ..model import Department
+from ..resources import data_file
+from ..validate import chinese_path
 from .context import Context
 
 ANY_KIND = "*"
@@ -27,16 +29,17 @@ class Provider:
     make: Make
     needs: tuple[str, ...]  # table roles it reads
     check: Check | None  # what the department must have stated for it (run only if used)
+    reads: tuple[str, ...] = ()  # the department file's text it prints (overview.main_unit)
 
 
 PROVIDERS: dict[str, dict[str, Provider]] = {}
 
 
-def provider(kind: str, name: str, needs: tuple[str, ...] = (),
-             check: Check | None = None) -> Callable[[Make], Make]:
+def provider(kind: str, name: str, needs: tuple[str, ...] = (), check: Check | None = None,
+             reads: tuple[str, ...] = ()) -> Callable[[Make], Make]:
     """Register a provider for one kind of document (or ANY_KIND)."""
     def register(make: Make) -> Make:
-        PROVIDERS.setdefault(kind, {})[name] = Provider(name, make, needs, check)
+        PROVIDERS.setdefault(kind, {})[name] = Provider(name, make, needs, check, reads)
         return make
     return register
 
@@ -51,8 +54,35 @@ def used(dept: Department) -> list[Provider]:
 
 def checks(dept: Department) -> list[Diagnostic]:
     """The checks of the providers the document uses (a purpose is asked for only where the
-    document prints it)."""
-    return [d for p in used(dept) if p.check is not None for d in p.check(dept)]
+    document prints it), the department's own words, and text the format has no place for."""
+    found = [d for p in used(dept) if p.check is not None for d in p.check(dept)]
+    return found + _wording(dept) + _unused(dept)
+
+
+def _wording(dept: Department) -> list[Diagnostic]:
+    """`wording` may only replace words the profile's sentences use."""
+    words = dept.profile.data("narrative.yaml").get("words") or {}
+    separator = data_file("labels.yaml")["list_separator"]
+    return [diagnostic("narrative.unknown_wording", dept.locate(("wording", key), key=True),
+                       key=key, profile=dept.profile.name, keys=separator.join(words))
+            for key in dept.data.get("wording") or {} if key not in words]
+
+
+def _value(data: dict[str, Any], dotted: str) -> Any:
+    node: Any = data
+    for key in dotted.split("."):
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _unused(dept: Department) -> list[Diagnostic]:
+    """Text a provider of some profile prints but none of this document's providers does:
+    the format has no place for it, so it would silently not appear (a warning)."""
+    printed = {key for p in used(dept) for key in p.reads}
+    declared = {key for p in available(dept.profile.kind).values() for key in p.reads}
+    return [diagnostic("narrative.unused_text", dept.locate(tuple(key.split(".")), key=True),
+                       item=chinese_path(tuple(key.split("."))), profile=dept.profile.name)
+            for key in sorted(declared - printed) if _value(dept.data, key)]
 
 
 def available(kind: str) -> dict[str, Provider]:
