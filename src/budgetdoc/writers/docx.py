@@ -108,8 +108,12 @@ class _Layout:
             return "the title page"
         return [self.para(f"cover_{style}", text, where) for style, text in document.cover_lines]
 
+    def toc_levels(self, document: Document) -> int:
+        """Heading levels the 目录 lists: the document's skeleton says, else docx.yaml."""
+        return document.contents_levels or int(self.profile["toc"]["levels"])
+
     def toc_entries(self, document: Document) -> list[tuple[int, str]]:
-        levels = int(self.profile["toc"]["levels"])
+        levels = self.toc_levels(document)
         table_level = int(self.profile["toc"]["table_level"])
         entries: list[tuple[int, str]] = []
         for part in document.parts:
@@ -126,7 +130,7 @@ class _Layout:
         def where() -> str:
             return "the table of contents"
         spec = self.profile["toc"]
-        instruction = f'TOC \\o "1-{int(spec["levels"])}" \\h \\z'
+        instruction = f'TOC \\o "1-{self.toc_levels(document)}" \\h \\z'
         if int(spec["table_level"]):  # the tables' entries come from their TC fields
             instruction += f' \\l "{int(spec["table_level"])}-{int(spec["table_level"])}"'
         begin, end = field_runs(instruction, dirty=True)
@@ -184,12 +188,13 @@ class _Layout:
         return items
 
     def units(self, document: Document) -> list[Unit]:
-        units = [Unit("portrait", "front", False, self.cover(document)),
-                 Unit("portrait", "front", True, self.toc(document))]
+        prose = document.orientation  # of every page without a table
+        units = [Unit(prose, "front", False, self.cover(document)),
+                 Unit(prose, "front", True, self.toc(document))]
         new_page = bool(self.profile["tables"]["new_page"])
         for p, part in enumerate(document.parts, 1):
             first = part.blocks[0] if part.blocks else None
-            orientation = first.orientation if isinstance(first, Table) else "portrait"
+            orientation = first.orientation if isinstance(first, Table) else prose
             heading = ([self.para("heading1", part.heading, lambda p=p: f"part {p}")]
                        if part.heading else [])
             units.append(Unit(orientation, "body", True, heading))
@@ -204,7 +209,7 @@ class _Layout:
                 else:
                     items = [self.heading(block, where) if isinstance(block, Heading)
                              else self.paragraph(block, where)]
-                    orientation = "portrait"
+                    orientation = prose
                 if orientation != units[-1].orientation:
                     units.append(Unit(orientation, "body", False, items))
                 else:
@@ -213,8 +218,8 @@ class _Layout:
                    for line in document.closing if line]
         if closing:
             closing[0].before = float(self.profile["closing_gap"])
-            if units[-1].orientation != "portrait":
-                units.append(Unit("portrait", "body", False, []))
+            if units[-1].orientation != prose:
+                units.append(Unit(prose, "body", False, []))
             units[-1].items += closing
         return units
 
@@ -379,7 +384,7 @@ def render(document: Document, profile: str = "default") -> bytes:
     word = docx.Document()
     _parts(word, settings)
     footers = _footers(word, settings)
-    _styles(word, settings, layout.pages["portrait"].text_width)
+    _styles(word, settings, layout.pages[document.orientation].text_width)  # 目录's tab
     _settings(word, settings["language"])
     _core(word, document, settings)
     body = word.element.body

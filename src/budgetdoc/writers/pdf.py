@@ -199,6 +199,7 @@ def _table_view(table: Table, ident: str, spec: dict[str, Any]) -> TableView:
 
 def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], list[TocEntry]]:
     parts, toc = [], []
+    levels = document.contents_levels or 2  # the headings the 目录 lists
     for p, part in enumerate(document.parts, start=1):
         view = PartView(f"part-{p}", part.heading)
         toc.append(TocEntry(1, view.id, part.toc_line))
@@ -206,7 +207,7 @@ def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], li
             ident = f"b-{p}-{b}"
             if isinstance(block, Heading):
                 view.blocks.append(BlockView("heading", block, ident))
-                if block.level <= 2:
+                if block.level <= levels:
                     toc.append(TocEntry(block.level, ident, block.text))
             elif isinstance(block, Paragraph):
                 view.blocks.append(BlockView("paragraph", block))
