@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, Location, diagnostic
 from .document import Cell, Table
 from .figures import Comparison, operating_costs
 from .ledger import ECONOMIC, FUNCTION, SANGONG, Figure, Filter
-from .model import INSTITUTION, Department
+from .model import Department
 from .numbers import D, fmt_amount, from_wan, round_cent, round_to, to_wan
 from .resources import data_file
 from .yamlload import PathKey
@@ -191,7 +191,8 @@ def sangong_by_economic(dept: Department) -> list[Diagnostic]:
 def operating_costs_match(dept: Department) -> list[Diagnostic]:
     """机关运行经费 is the 公用经费 of 行政 and 参公 units: it matches the economic table's
     公用经费 unless the department declares 事业 units, whose 公用经费 that table includes."""
-    if dept.data.get("operating_costs") is None or INSTITUTION in dept.unit_kinds:
+    institution = data_file("labels.yaml")["unit_kinds"]["institution"]
+    if dept.data.get("operating_costs") is None or institution in dept.unit_kinds:
         return []
     value = operating_costs(dept)
     operating = dept.ledger.total(Filter(dimension=ECONOMIC, kinds=frozenset({"operating"})))

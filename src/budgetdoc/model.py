@@ -21,7 +21,6 @@ from .validate import chinese_path
 from .yamlload import PathKey, SourceMap
 
 SANGONG_ITEMS = ("outbound", "reception", "vehicle_purchase", "vehicle_operation")
-INSTITUTION = "事业"  # the kind of a 事业单位 (overview.main_unit / subordinate_units `kind`)
 
 
 @dataclass

@@ -50,19 +50,21 @@ def units(ctx: Context) -> dict[str, Any]:
     """The budget units (本部 first) with their kinds, counted as 机构设置 and 机关运行经费
     print them."""
     main, subordinate = _units(ctx.dept)
-    assert main is not None
-    listed = [main, *subordinate]
+    # Unstated (checked: an error, the document is not written) are printed as blanks.
+    listed = [unit if isinstance(unit, dict) else {"name": unit or "", "kind": ""}
+              for unit in (main, *subordinate)]
+    main = listed[0]
     counts = {kind["kind"]: sum(u["kind"] == kind["kind"] for u in listed)
               for kind in ctx.spec["unit_kinds"]}
     return {
         "main_unit": {"name": main["name"], "short": main.get("short") or main["name"]},
         "unit_names": [u["name"] for u in listed],
-        "subordinate_count": len(subordinate),
+        "subordinate_count": len(listed) - 1,
         "unit_counts": [{"label": k["label"], "count": counts[k["kind"]]}
                         for k in ctx.spec["unit_kinds"] if k.get("always") or counts[k["kind"]]],
         "operating_units": [{"label": k["label"], "count": counts[k["kind"]]}
                             for k in ctx.spec["operating_unit_kinds"]
-                            if subordinate and counts[k["kind"]]],
+                            if len(listed) > 1 and counts[k["kind"]]],
     }
 
 
@@ -155,7 +157,7 @@ def _stated(*path: str) -> Check:
 def performance_targets(ctx: Context) -> dict[str, Any]:
     """The projects with performance targets: listed one by one (count and amount summed), or
     only counted as the file states."""
-    data = ctx.dept.data["performance_targets"]
+    data = ctx.dept.data.get("performance_targets") or {}  # checked: stated
     items = [{"name": i["name"], "amount": _amount(ctx, i["amount"])}
              for i in data.get("items") or []]
     total = (ctx.money(sum((i["amount"].value for i in items), ZERO)) if items
@@ -192,7 +194,7 @@ def _assets_checks(dept: Department) -> list[Diagnostic]:
 def vehicles(ctx: Context) -> dict[str, Any]:
     """Vehicles held and budgeted by the kinds the profile lists (narrative.yaml
     `vehicle_kinds`), and large equipment."""
-    data = ctx.dept.data["assets"]
+    data = ctx.dept.data.get("assets") or {}  # checked: stated
     kinds = ctx.spec["vehicle_kinds"]
     held = {key: (entry or {}).get("count", 0)
             for key, entry in (data.get("vehicles") or {}).items()}
@@ -200,7 +202,7 @@ def vehicles(ctx: Context) -> dict[str, Any]:
     planned = budgeted.get("vehicles") or {}  # a bare count is 0 here (checked)
     planned = planned if isinstance(planned, dict) else {}
     return {"assets": {
-        "as_of": _date(ctx, str(data["as_of"])),
+        "as_of": _date(ctx, str(data.get("as_of", ""))),
         "vehicles": (held := _vehicle_counts(kinds, held)),
         "vehicle_count": sum(k["count"] for k in held),
         "budgeted": (planned := _vehicle_counts(kinds, planned)),
