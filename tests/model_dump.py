@@ -14,6 +14,10 @@ def _cell(cell: Any) -> str:
 
 def dump(document: dict) -> str:
     lines = [f"# {document['department']}", f"# {document['title']}"]
+    if document.get("contents_levels"):
+        lines.append(f"# 目录级数: {document['contents_levels']}")
+    if document.get("orientation"):
+        lines.append(f"# 文字页面: {document['orientation']}")
     for part in document["parts"]:
         lines += ["", f"= {part['heading']}"]
         for block in part["blocks"]:

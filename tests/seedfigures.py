@@ -19,6 +19,16 @@ EXAMPLES = {
 }
 
 
+# Every example with golden files (tests/golden/*/<name>.*): the seeds' and the Shanghai
+# documents (profile shanghai; 2025 万里 takes last year's figures from the 2024 file beside it).
+GOLDEN_EXAMPLES = {
+    **{folder: f"{folder}/2024.yaml" for folder in EXAMPLES.values()},
+    "sh-putuo-finance-2025": "sh-putuo-finance/2025.yaml",
+    "sh-wanli-2024": "sh-wanli/2024.yaml",
+    "sh-wanli-2025": "sh-wanli/2025.yaml",
+}
+
+
 def expected(seed: str) -> dict[str, object]:
     return yaml.safe_load((FIXTURES / f"{seed}.yaml").read_text("utf-8"))
 

@@ -319,3 +319,15 @@ def test_printed_figures_are_in_our_files(built, texts, document: str, kind: str
     assert total > 150
     assert (total - lost.total()) / total >= 0.98, (kind, lost)
     assert lost == slips(document)
+
+
+def test_word_rebuilds_the_contents_as_printed(built) -> None:
+    """The 目录 lists the parts by lines of their own (五、部门预算表 has no heading in the body):
+    Word, rebuilding the TOC when the file opens, collects the TC fields and gets it as
+    prefilled."""
+    from test_docx import word_toc
+
+    prefilled, rebuilt = word_toc(dump(docx.render(built["sh-putuo-finance-2025-budget"])))
+    assert [text for level, text in prefilled if level == 1][4] == "五、部门预算表"
+    assert len(prefilled) == 16
+    assert rebuilt == prefilled

@@ -130,9 +130,12 @@ class _Layout:
         def where() -> str:
             return "the table of contents"
         spec = self.profile["toc"]
-        instruction = f'TOC \\o "1-{self.toc_levels(document)}" \\h \\z'
-        if int(spec["table_level"]):  # the tables' entries come from their TC fields
-            instruction += f' \\l "{int(spec["table_level"])}-{int(spec["table_level"])}"'
+        levels, table_level = self.toc_levels(document), int(spec["table_level"])
+        instruction = f'TOC \\o "1-{levels}" \\h \\z'
+        if _own_lines(document):  # every entry comes from a TC field
+            instruction = f'TOC \\h \\z \\l "1-{max(levels, table_level)}"'
+        elif table_level:  # the tables' entries come from their TC fields
+            instruction += f' \\l "{table_level}-{table_level}"'
         begin, end = field_runs(instruction, dirty=True)
         items: list[Item] = []
         if document.toc_title:
@@ -189,6 +192,7 @@ class _Layout:
 
     def units(self, document: Document) -> list[Unit]:
         prose = document.orientation  # of every page without a table
+        own_lines, levels = _own_lines(document), self.toc_levels(document)
         units = [Unit(prose, "front", False, self.cover(document)),
                  Unit(prose, "front", True, self.toc(document))]
         new_page = bool(self.profile["tables"]["new_page"])
@@ -198,6 +202,11 @@ class _Layout:
             heading = ([self.para("heading1", part.heading, lambda p=p: f"part {p}")]
                        if part.heading else [])
             units.append(Unit(orientation, "body", True, heading))
+            # Where the 目录 has lines of its own, Word collects TC fields: one for the part at
+            # its first paragraph, one for each heading it lists (the tables have theirs).
+            entry = (1, part.toc_line) if own_lines else None
+            if entry and heading:
+                entry = _entry(heading, entry)
             for b, block in enumerate(part.blocks, 1):
                 where = _where(p, b, block)
                 if isinstance(block, Table):
@@ -210,6 +219,10 @@ class _Layout:
                     items = [self.heading(block, where) if isinstance(block, Heading)
                              else self.paragraph(block, where)]
                     orientation = prose
+                    if own_lines and isinstance(block, Heading) and block.level <= levels:
+                        _entry(items, (block.level, block.text))  # a heading is a Para
+                if entry:
+                    entry = _entry(items, entry)
                 if orientation != units[-1].orientation:
                     units.append(Unit(orientation, "body", False, items))
                 else:
@@ -222,6 +235,21 @@ class _Layout:
                 units.append(Unit(prose, "body", False, []))
             units[-1].items += closing
         return units
+
+
+def _own_lines(document: Document) -> bool:
+    """The 目录 lists parts by lines of their own (五、部门预算表), not by their headings."""
+    return any(part.contents for part in document.parts)
+
+
+def _entry(items: list[Item], entry: tuple[int, str]) -> tuple[int, str] | None:
+    """A TC field for `entry` (level, text) at the start of the first paragraph of `items`;
+    the entry again if they have none (it goes to the next)."""
+    first = next((item for item in items if isinstance(item, Para)), None)
+    if first is None:
+        return entry
+    first.content = entry_field(entry[1], entry[0]) + first.content
+    return None
 
 
 def _in_toc(table: Table) -> bool:
