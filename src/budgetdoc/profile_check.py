@@ -10,6 +10,7 @@ table the prose needs gets an error naming the file and line, never a `None` in 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,10 @@ from .yamlload import SourceMap, load_file
 
 _SCHEMAS = {"profile.yaml": "profile/profile.schema.json",
             "document.yaml": "profile/document.schema.json",
-            "tables.yaml": "profile/tables.schema.json"}
+            "tables.yaml": "profile/tables.schema.json",
+            "narrative.yaml": "profile/narrative.schema.json"}
+_WORD = re.compile(r"words\.(\w+)")
+_COMPARISON_KEYS = ("id", "compare", "transfer")  # narrative.yaml entries naming a comparison
 
 
 def _validated(path: Path, file: str) -> tuple[Any, SourceMap, list[Diagnostic]]:
@@ -42,7 +46,71 @@ def _position(source_map: SourceMap, text: str) -> Location:
     return Location(source_map.file)
 
 
-def _cross_checks(profile: Profile, document_map: SourceMap) -> list[Diagnostic]:
+def _setting(spec: dict[str, Any], name: str) -> bool:
+    """narrative.yaml has the setting `name` (words.x: the word x)."""
+    if name.startswith("words."):
+        return name[len("words."):] in (spec.get("words") or {})
+    return name in spec
+
+
+def _comparison_ids(node: Any) -> list[str]:
+    """Comparison ids named in narrative.yaml (income_items' id and transfer, …)."""
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k in _COMPARISON_KEYS and isinstance(v, str)] + [
+            i for v in node.values() if isinstance(v, (dict, list)) for i in _comparison_ids(v)]
+    if isinstance(node, list):
+        return [i for v in node for i in _comparison_ids(v)]
+    return []
+
+
+def _words(profile: Profile, sections: list[str]) -> list[tuple[str, str]]:
+    """(word, file) for each `words.x` the document's templates and skeleton use."""
+    found = []
+    for templates in profile.template_folders():
+        for path in sorted(templates.glob("*.j2")):
+            if path.stem in sections or path.stem.startswith("_"):
+                found += [(w, path.name) for w in _WORD.findall(path.read_text("utf-8"))]
+    document = find(profile.name, "document.yaml", profile.kind)
+    found += [(w, document.name) for w in _WORD.findall(document.read_text("utf-8"))]
+    return list(dict.fromkeys(found))
+
+
+def _narrative_checks(profile: Profile, names: list[str],
+                      narrative_map: SourceMap) -> list[Diagnostic]:
+    """What the used sections' providers and templates need from narrative.yaml and
+    comparisons.yaml is there."""
+    spec = profile.data("narrative.yaml")
+    sections = spec.get("sections") or {}
+    separator = data_file("labels.yaml")["list_separator"]
+    comparisons = {c["id"] for c in profile.data("comparisons.yaml")["comparisons"]}
+    found = []
+    for name in names:
+        used = sections.get(name) or []
+        for setting in narrative.needed_settings(spec, profile, used):
+            if not _setting(spec, setting):
+                found.append(diagnostic("profile.missing_setting",
+                                        _position(narrative_map, f"{name}:"), section=name,
+                                        setting=setting))
+        for cid in narrative.needed_comparisons(profile, used):
+            if cid not in comparisons:
+                found.append(diagnostic("profile.missing_comparison",
+                                        _position(narrative_map, f"{name}:"), section=name,
+                                        comparison=cid, known=separator.join(sorted(comparisons))))
+    for cid in dict.fromkeys(_comparison_ids(spec)):
+        if cid not in comparisons:
+            found.append(diagnostic("profile.missing_comparison", _position(narrative_map, cid),
+                                    section="narrative.yaml", comparison=cid,
+                                    known=separator.join(sorted(comparisons))))
+    words = spec.get("words") or {}
+    for word, file in _words(profile, names):
+        if word not in words:
+            found.append(diagnostic("profile.missing_word", _position(narrative_map, "words:"),
+                                    word=word, file=file, words=separator.join(words)))
+    return found
+
+
+def _cross_checks(profile: Profile, document_map: SourceMap,
+                  narrative_map: SourceMap) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     spec = profile.data("document.yaml")
     sections = profile.data("narrative.yaml").get("sections") or {}
@@ -75,7 +143,9 @@ def _cross_checks(profile: Profile, document_map: SourceMap) -> list[Diagnostic]
                     if role not in roles:
                         found.append(diagnostic("profile.missing_role", where, section=name,
                                                 role=role, roles=separator.join(roles)))
-    return found
+    used = [n for part in spec["parts"] for item in part["content"]
+            for n in item.get("sections", []) if n in sections]
+    return found + _narrative_checks(profile, used, narrative_map)
 
 
 @functools.cache
@@ -87,9 +157,9 @@ def check(name: str, kind: str) -> tuple[Diagnostic, ...]:
         assert base is not None
         found += _validated(base / "profile.yaml", "profile.yaml")[2]
     maps: dict[str, SourceMap] = {}
-    for file in ("document.yaml", "tables.yaml"):
+    for file in ("document.yaml", "tables.yaml", "narrative.yaml"):
         _, maps[file], problems = _validated(find(name, file, kind), file)
         found += problems
     if found:
         return tuple(found)
-    return tuple(_cross_checks(load(name, kind), maps["document.yaml"]))
+    return tuple(_cross_checks(load(name, kind), maps["document.yaml"], maps["narrative.yaml"]))

@@ -92,7 +92,8 @@ def unknown_terms(dept: Department) -> list[Diagnostic]:
             if term not in known]
 
 
-@provider(ANY_KIND, "glossary", check=unknown_terms, reads=("glossary", "glossary_terms"))
+@provider(ANY_KIND, "glossary", check=unknown_terms, reads=("glossary", "glossary_terms"),
+          settings=("glossary", "numerals"))
 def glossary(ctx: Context) -> dict[str, Any]:
     """The terms and their explanations, numbered."""
     terms = _terms(ctx.dept.data, ctx.spec)
@@ -110,3 +111,22 @@ def missing_providers(profile: Profile, names: list[str]) -> list[str]:
 def needed_roles(profile: Profile, names: list[str]) -> set[str]:
     known = available(profile.kind)
     return {role for n in names if n in known for role in known[n].needs}
+
+
+def needed_settings(spec: dict[str, Any], profile: Profile, names: list[str]) -> list[str]:
+    """The narrative.yaml settings (words.x for a word) the providers `names` read; a name
+    `words.project_{project_parts}` stands for one word per entry of that setting."""
+    known = available(profile.kind)
+    found: list[str] = []
+    for setting in (s for n in names if n in known for s in known[n].settings):
+        if "{" in setting:
+            head, key = setting.split("{", 1)
+            found += [f"{head}{value}" for value in spec.get(key.rstrip("}")) or []]
+        else:
+            found.append(setting)
+    return list(dict.fromkeys(found))
+
+
+def needed_comparisons(profile: Profile, names: list[str]) -> list[str]:
+    known = available(profile.kind)
+    return list(dict.fromkeys(c for n in names if n in known for c in known[n].compares))

@@ -42,7 +42,7 @@ def overall(ctx: Context) -> dict[str, Any]:
     return {"total": grand_total(ctx), "class_names": [k["name"] for k in classes(ctx, None)]}
 
 
-@provider(KIND, "income")
+@provider(KIND, "income", settings=("income_list", "income_items"))
 def income(ctx: Context) -> dict[str, Any]:
     grand = ctx.total()
     names = [item["name"] for item in ctx.spec["income_list"]
@@ -64,7 +64,7 @@ def income(ctx: Context) -> dict[str, Any]:
     return {"income_names": names, "income_items": items}
 
 
-@provider(KIND, "expenditure")
+@provider(KIND, "expenditure", compares=("expenditure.basic", "expenditure.project"))
 def expenditure(ctx: Context) -> dict[str, Any]:
     grand = ctx.total()
     labels = data_file("labels.yaml")["spending"]
@@ -74,7 +74,8 @@ def expenditure(ctx: Context) -> dict[str, Any]:
         for k in ("basic", "project")]}
 
 
-@provider(KIND, "fiscal", check=declared.missing_purposes, reads=("class_purposes",))
+@provider(KIND, "fiscal", check=declared.missing_purposes, reads=("class_purposes",),
+          settings=("fiscal_income",))
 def fiscal(ctx: Context) -> dict[str, Any]:
     found = []
     for item in ctx.spec["fiscal_income"]:
@@ -87,7 +88,7 @@ def fiscal(ctx: Context) -> dict[str, Any]:
             "only_general": only_general}
 
 
-@provider(KIND, "general")
+@provider(KIND, "general", compares=("general_budget.basic", "general_budget.project"))
 def general(ctx: Context) -> dict[str, Any]:
     labels = data_file("labels.yaml")["spending"]
     dept = ctx.dept
@@ -154,7 +155,10 @@ def _projects_of(ctx: Context, group: str) -> list[dict[str, Any]]:
     return found
 
 
-@provider(KIND, "projects")
+PROJECT_SETTINGS = ("paren_numerals", "words.default_period")
+
+
+@provider(KIND, "projects", settings=PROJECT_SETTINGS)
 def projects(ctx: Context) -> dict[str, Any]:
     return {"general_projects": _projects_of(ctx, "general")}
 
@@ -170,11 +174,11 @@ def _fund_table(ctx: Context, role: str, group: str) -> dict[str, Any]:
             "project": ctx.money(total - basic_total), "projects": _projects_of(ctx, group)}
 
 
-@provider(KIND, "fund", needs=("fund",))
+@provider(KIND, "fund", needs=("fund",), settings=PROJECT_SETTINGS)
 def fund(ctx: Context) -> dict[str, Any]:
     return {"fund": _fund_table(ctx, "fund", "fund")}
 
 
-@provider(KIND, "state_capital", needs=("state_capital",))
+@provider(KIND, "state_capital", needs=("state_capital",), settings=PROJECT_SETTINGS)
 def state_capital(ctx: Context) -> dict[str, Any]:
     return {"state_capital": _fund_table(ctx, "state_capital", "state_capital")}

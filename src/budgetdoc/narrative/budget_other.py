@@ -24,7 +24,7 @@ def functions(ctx: Context) -> dict[str, Any]:
     return {"functions": _function_lines(ctx)}
 
 
-@provider(KIND, "overview")
+@provider(KIND, "overview", settings=("words.default_section_word",))
 def overview(ctx: Context) -> dict[str, Any]:
     data = ctx.dept.data.get("overview") or {}
     staff = data.get("staff")
@@ -48,7 +48,11 @@ def overview(ctx: Context) -> dict[str, Any]:
     }
 
 
-@provider(KIND, "sangong")
+SANGONG = ("sangong.total", "sangong.outbound", "sangong.vehicle_purchase",
+           "sangong.vehicle_operation", "sangong.reception")
+
+
+@provider(KIND, "sangong", compares=SANGONG)
 def sangong(ctx: Context) -> dict[str, Any]:
     labels = data_file("labels.yaml")["sangong"]
     order = ["outbound", "vehicle_purchase", "vehicle_operation", "reception"]
@@ -135,7 +139,9 @@ def _performance(ctx: Context) -> dict[str, Any]:
             "tables": list(ctx.named)}
 
 
-@provider(KIND, "other", reads=("procurement", "assets", "performance", "other_matters"))
+@provider(KIND, "other", reads=("procurement", "assets", "performance", "other_matters"),
+          settings=("words.default_equipment_unit", "words.default_other_matters"),
+          compares=("operating_costs",))
 def other(ctx: Context) -> dict[str, Any]:
     return {
         "total": grand_total(ctx),

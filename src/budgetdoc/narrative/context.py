@@ -122,9 +122,9 @@ class Context:
             current, prior = compared(self.spec, current), compared(self.spec, prior)
         diff = current - prior
         reason = comparison.reason
-        if not reason and current == 0 and prior == 0:
-            what = self.spec["default_reason_what"].get(
-                cid, self.spec["default_reason_what_fallback"])
+        if not reason and current == 0 and prior == 0 and self.spec.get("default_reason"):
+            what = (self.spec.get("default_reason_what") or {}).get(
+                cid, self.spec.get("default_reason_what_fallback", ""))
             reason = render_line(self.spec["default_reason"], year=self.dept.year,
                                  prior_year=self.dept.year - 1, what=what)
         up = diff >= 0

@@ -30,16 +30,22 @@ class Provider:
     needs: tuple[str, ...]  # table roles it reads
     check: Check | None  # what the department must have stated for it (run only if used)
     reads: tuple[str, ...] = ()  # the department file's text it prints (overview.main_unit)
+    settings: tuple[str, ...] = ()  # narrative.yaml keys it reads (words.x: one word)
+    compares: tuple[str, ...] = ()  # comparisons (comparisons.yaml ids) it prints
 
 
 PROVIDERS: dict[str, dict[str, Provider]] = {}
 
 
-def provider(kind: str, name: str, needs: tuple[str, ...] = (), check: Check | None = None,
-             reads: tuple[str, ...] = ()) -> Callable[[Make], Make]:
-    """Register a provider for one kind of document (or ANY_KIND)."""
+def provider(kind: str, name: str, *, needs: tuple[str, ...] = (), check: Check | None = None,
+             reads: tuple[str, ...] = (), settings: tuple[str, ...] = (),
+             compares: tuple[str, ...] = ()) -> Callable[[Make], Make]:
+    """Register a provider for one kind of document (or ANY_KIND), with what it needs: table
+    roles, narrative.yaml settings and comparisons (checked when a profile is loaded), the
+    department's statements (checked when it is built) and the text it prints."""
     def register(make: Make) -> Make:
-        PROVIDERS.setdefault(kind, {})[name] = Provider(name, make, needs, check, reads)
+        PROVIDERS.setdefault(kind, {})[name] = Provider(name, make, needs, check, reads,
+                                                        settings, compares)
         return make
     return register
 

@@ -20,7 +20,7 @@ from ..model import Department
 from ..numbers import ZERO, to_wan
 from ..validate import chinese_path
 from .budget import KIND
-from .budget_other import procurement_figures
+from .budget_other import SANGONG, procurement_figures
 from .context import Context, Money
 from .providers import Check, provider
 
@@ -45,7 +45,8 @@ def _unit_checks(dept: Department) -> list[Diagnostic]:
                     for i, unit in enumerate(subordinate) if not isinstance(unit, dict)]
 
 
-@provider(KIND, "units", check=_unit_checks, reads=("overview.main_unit",))
+@provider(KIND, "units", check=_unit_checks, reads=("overview.main_unit",),
+          settings=("unit_kinds", "operating_unit_kinds"))
 def units(ctx: Context) -> dict[str, Any]:
     """The budget units (本部 first) with their kinds, counted as 机构设置 and 机关运行经费
     print them."""
@@ -68,7 +69,7 @@ def units(ctx: Context) -> dict[str, Any]:
     }
 
 
-@provider(KIND, "income_lines")
+@provider(KIND, "income_lines", settings=("income_lines",))
 def income_lines(ctx: Context) -> dict[str, Any]:
     """收入预算 and its lines by source (narrative.yaml `income_lines`), zero lines included."""
     return {"income_total": ctx.money(ctx.total()),
@@ -78,7 +79,7 @@ def income_lines(ctx: Context) -> dict[str, Any]:
                              for line in ctx.spec["income_lines"]]}
 
 
-@provider(KIND, "fiscal_changes")
+@provider(KIND, "fiscal_changes", settings=("fiscal_changes",))
 def fiscal_changes(ctx: Context) -> dict[str, Any]:
     """财政拨款 and its parts against last year's budget (narrative.yaml `fiscal_changes`)."""
     first, *parts = ctx.spec["fiscal_changes"]
@@ -120,7 +121,7 @@ def function_items(ctx: Context) -> dict[str, Any]:
     return {"function_items": items}
 
 
-@provider(KIND, "sangong_items")
+@provider(KIND, "sangong_items", compares=(*SANGONG, "sangong.vehicle"))
 def sangong_items(ctx: Context) -> dict[str, Any]:
     """The “三公” total, each item and the 公务用车购置及运行费 subtotal against last year."""
     names = ("total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
@@ -190,7 +191,8 @@ def _assets_checks(dept: Department) -> list[Diagnostic]:
     return found
 
 
-@provider(KIND, "vehicles", check=_assets_checks, reads=("assets",))
+@provider(KIND, "vehicles", check=_assets_checks, reads=("assets",),
+          settings=("vehicle_kinds", "date_format", "words.default_equipment_unit"))
 def vehicles(ctx: Context) -> dict[str, Any]:
     """Vehicles held and budgeted by the kinds the profile lists (narrative.yaml
     `vehicle_kinds`), and large equipment."""
@@ -212,7 +214,8 @@ def vehicles(ctx: Context) -> dict[str, Any]:
         "unit": data.get("equipment_unit") or ctx.words["default_equipment_unit"]}}
 
 
-@provider(KIND, "project_descriptions", reads=("project_descriptions",))
+@provider(KIND, "project_descriptions", reads=("project_descriptions",),
+          settings=("project_parts", "numerals", "words.project_{project_parts}"))
 def project_descriptions(ctx: Context) -> dict[str, Any]:
     """Each description's parts in the profile's order (narrative.yaml `project_parts`) under
     its headings (words `project_<part>`), numbered; a part the file leaves out is not
