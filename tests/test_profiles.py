@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from budgetdoc import pipeline
+from budgetdoc.document import Paragraph
 from budgetdoc.resources import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,3 +94,38 @@ def test_a_section_whose_table_role_is_missing_is_refused_at_load(tmp_path: Path
     assert problem.rule == "profile.missing_role"
     assert "fund" in problem.message and "s08_fund" in problem.message
     assert problem.location.file.endswith("document.yaml")
+
+
+TINY = Path(__file__).parent / "fixtures" / "profiles" / "tiny"
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+
+
+def test_a_small_profile_in_another_unit_is_only_a_data_folder(tmp_path: Path) -> None:
+    """tests/fixtures/profiles/tiny: three tables and two sections, tables and prose in whole
+    元; no code of its own. The minimal department (万元): basic 80 + 20, a 50 project, all
+    一般公共预算; 三公 1 + 4 as last year; 公用经费 15 + 1 + 4."""
+    shutil.copytree(TINY, tmp_path / "tiny")
+    path = tmp_path / "dept" / "2024.yaml"
+    path.parent.mkdir()
+    path.write_text(MINIMAL.read_text("utf-8").replace(
+        "  unit: 万元", "  unit: 万元\n  profile: ../tiny"), encoding="utf-8")
+    result = pipeline.run(path)
+    assert result.ok and result.document is not None, [d.message for d in result.diagnostics]
+    document = result.document
+    assert [p.heading for p in document.parts] == ["一、部门概况", "二、预算表", "三、说明"]
+    tables = document.tables()
+    assert [t.title for t in tables] == ["2024年收入预算表", "2024年基本支出经济分类表",
+                                         "2024年“三公”经费表"]
+    assert {t.unit_line for t in tables} == {"单位：元"}
+    income = [[c.display for c in row.cells] for row in tables[0].rows]
+    assert income[0] == ["201", "", "", "一般公共服务支出", "1,300,000", "1,300,000", ""]
+    assert income[-1] == ["", "", "", "合计", "1,500,000", "1,500,000", ""]
+    economic = [[c.display for c in row.cells] for row in tables[1].rows]
+    assert economic[-1] == ["", "", "合计", "1,000,000", "800,000", "200,000"]
+    assert [c.display for c in tables[2].rows[0].cells] == ["50,000", "", "40,000", "10,000"]
+    prose = [b.text for part in document.parts for b in part.blocks if isinstance(b, Paragraph)]
+    assert prose == ["2024年收入预算1,500,000元，其中：财政拨款1,500,000元，其他资金0元。",
+                     "2024年“三公”经费预算50,000元，比2023年持平。机关运行经费预算200,000元。"]
+    # What the department states and this format has no place for is a warning, not lost.
+    unused = [d for d in result.diagnostics if d.rule == "narrative.unused_text"]
+    assert [d.details["item"] for d in unused] == ["各类支出主要用途"]
