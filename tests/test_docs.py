@@ -22,6 +22,14 @@ def test_data_file_reference_is_current() -> None:
                                "docs/data-file-reference.md"
 
 
+def test_profile_guide_is_current() -> None:
+    """docs/profiles.md: its generated tables (profile files' keys, providers, rules) are what
+    scripts/profiles_doc.py makes from the code now."""
+    doc = runpy.run_path(str(ROOT / "scripts" / "profiles_doc.py"))
+    actual = (ROOT / "docs" / "profiles.md").read_text("utf-8")
+    assert doc["render"](actual) == actual, "run: .venv/bin/python scripts/profiles_doc.py"
+
+
 def test_every_command_is_in_the_user_guide() -> None:
     parser = cli._parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
@@ -41,7 +49,7 @@ def test_the_readme_opens_with_the_two_commands() -> None:
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/user-guide.md", "docs/development.md",
-                                      "docs/transcribing.md"])
+                                      "docs/transcribing.md", "docs/profiles.md"])
 def test_relative_links_and_named_files_exist(document: str) -> None:
     path = ROOT / document
     text = path.read_text("utf-8")

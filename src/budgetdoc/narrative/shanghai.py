@@ -126,7 +126,7 @@ def sangong_items(ctx: Context) -> dict[str, Any]:
     """The “三公” total, each item and the 公务用车购置及运行费 subtotal against last year."""
     names = ("total", "outbound", "vehicle", "vehicle_purchase", "vehicle_operation",
              "reception")
-    return {"sangong": {name: ctx.change(f"sangong.{name}") for name in names}}
+    return {"sangong_changes": {name: ctx.change(f"sangong.{name}") for name in names}}
 
 
 @provider(KIND, "operating_costs")
@@ -203,7 +203,7 @@ def vehicles(ctx: Context) -> dict[str, Any]:
     budgeted = data.get("budgeted") or {}
     planned = budgeted.get("vehicles") or {}  # a bare count is 0 here (checked)
     planned = planned if isinstance(planned, dict) else {}
-    return {"assets": {
+    return {"vehicles": {
         "as_of": _date(ctx, str(data.get("as_of", ""))),
         "vehicles": (held := _vehicle_counts(kinds, held)),
         "vehicle_count": sum(k["count"] for k in held),
