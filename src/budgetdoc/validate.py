@@ -270,6 +270,12 @@ def _unfilled(error: ValidationError, source_map: SourceMap,
         return found[0].group() if found else ""
 
     path = tuple(error.absolute_path)
+    if error.validator == "anyOf" and not placeholder(error.instance):
+        # a choice of forms ({other: 待填写} for a count or counts by kind): the placeholders
+        # inside whichever form they are in
+        inner = {key: found for sub in error.context or []
+                 for key, found in _unfilled(sub, source_map, placeholders)}
+        return list(inner.items())
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         keys = [k for k in error.instance if not _child(error.schema, k)]
         if not keys or not all(placeholder(k) for k in keys):
