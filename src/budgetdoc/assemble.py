@@ -53,6 +53,7 @@ def document(ctx: narrative.Context) -> Document:
         department=dept.name,
         year=dept.year,
         cover=cover,
+        file_name=render_line(spec.get("file_name", ""), **values),
         title=title,
         parts=parts,
         closing=[render_line(c, **values) for c in spec.get("closing", [])],

@@ -189,10 +189,17 @@ class Document:
     closing: list[str] = field(default_factory=list)  # department name and date, at the end
     toc_title: str = ""  # 目录
     author: str = ""  # document metadata
-    # The title page, line by line: (style, text); style department | title | subtitle.
+    # The title page, line by line: (style, text); style department | title.
     cover: list[tuple[str, str]] = field(default_factory=list)
+    file_name: str = ""  # see `name`
     contents_levels: int = 0  # heading levels the 目录 lists (0: the writer's own setting)
     orientation: str = "portrait"  # of the pages without a table: cover, 目录, prose
+
+    @property
+    def name(self) -> str:
+        """The document's name for files and metadata: the skeleton's `file_name`, else the
+        department followed by the title (昌吉回族自治州财政局2024年部门预算公开)."""
+        return self.file_name or f"{self.department}{self.title.replace(' ', '')}"
 
     @property
     def cover_lines(self) -> list[tuple[str, str]]:

@@ -22,5 +22,5 @@ def safe_name(name: str) -> str:
 
 def document_path(output: Path, document: Document, suffix: str) -> Path:
     folder = safe_name(document.department)
-    stem = safe_name(f"{document.department}{document.title.replace(' ', '')}")
+    stem = safe_name(document.name)
     return output / str(document.year) / folder / f"{stem}{suffix}"

@@ -230,7 +230,7 @@ def render(document: Document, profile: str = "default") -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     book.set_properties({
-        "title": f"{document.department}{document.title.replace(' ', '')}{spec['file_suffix']}",
+        "title": f"{document.name}{spec['file_suffix']}",
         "author": document.author,
         "created": datetime.datetime(document.year, 1, 1),
     })
