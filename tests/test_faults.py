@@ -366,7 +366,7 @@ def hooked_build(tmp_path: Path, block: str, *args: str) -> tuple[subprocess.Pop
     return process, pids
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_workers_end_when_the_main_process_is_killed(folder: Path, tmp_path: Path,
                                                      how: signal.Signals) -> None:
     out = tmp_path / "out"

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
-from . import __version__, pipeline, state, workers
+from . import __version__, pipeline, state
 from . import codes as codelists
 from .datafiles import declared, file_year
 from .job import build_department, environment_text, texts, worker_died
@@ -290,6 +290,8 @@ def _run(todo: list[tuple[Path, str]], folder: OutputFolder, fonts_dir: Path | N
     """Each department's outcome as it finishes, built in a pool of worker processes."""
     if not todo:
         return
+    from . import workers  # pebble and asyncio: only when something is to be built
+
     count = min(jobs or os.cpu_count() or 1, len(todo))
     tasks = [(source, folder.root, fonts_dir, print_fingerprint)
              for source, print_fingerprint in todo]
