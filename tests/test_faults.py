@@ -244,6 +244,13 @@ def test_a_build_names_the_files_it_did_not_read_in_the_summary(tmp_path: Path,
     assert "2024(1).yaml" in (tmp_path / "out" / "2024" / "index.html").read_text("utf-8")
 
 
+def test_each_file_name_pattern_names_a_kind_of_document() -> None:
+    from budgetdoc.resources import data_file
+
+    kinds = {entry["kind"] for entry in data_file("files.yaml")["names"]}
+    assert kinds <= set(data_file("kinds.yaml")) and "预算" in kinds
+
+
 def test_last_years_file_is_found_under_any_accepted_spelling(tmp_path: Path) -> None:
     (tmp_path / "2024.yml").write_text("x", encoding="utf-8")
     (tmp_path / "2023年.YAML").write_text("x", encoding="utf-8")
