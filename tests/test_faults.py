@@ -450,6 +450,16 @@ def test_a_linked_state_folder_stops_the_run_before_anything_is_written(
     assert list(elsewhere.iterdir()) == [] and not (out / "2024").exists()
 
 
+def test_the_output_folder_named_may_itself_be_a_link(folder: Path, tmp_path: Path,
+                                                     capsys) -> None:
+    """Only what is inside the output folder is never followed: the folder the user names
+    is theirs to choose."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "real", target_is_directory=True)
+    assert build(capsys, str(folder / "a"), "-o", str(tmp_path / "out"))[0] == 0
+    assert (tmp_path / "real" / "2024" / "甲局" / DOCX).is_file()
+
+
 def test_paths_from_a_tampered_state_file_are_never_used(folder: Path, tmp_path: Path,
                                                          capsys) -> None:
     out = tmp_path / "out"

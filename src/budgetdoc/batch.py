@@ -167,7 +167,8 @@ def build_all(files: Sequence[Path], output: Path, *, jobs: int | None = None,
 
     `before_build` runs once, before the first department is built (the fonts check), and
     only if something is to be built. Raises outdir.Busy if another build holds the output
-    folder, OSError if it cannot be created or written.
+    folder, outdir.WriteFailed if it cannot be created or written, outdir.Refused if its
+    `.budgetdoc` is a link.
     """
     checked = False
     if files and before_build and not output.is_dir():  # a first build: nothing written yet

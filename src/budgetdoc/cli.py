@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import errno
 import io
 import json
 import os
@@ -197,7 +196,7 @@ def _build(args: argparse.Namespace) -> int:
     except FontsError as error:
         print(str(error), file=sys.stderr)
         return EXIT_ENVIRONMENT
-    except (OSError, outdir.Busy, outdir.Refused, outdir.WriteFailed) as error:
+    except (outdir.Busy, outdir.Refused, outdir.WriteFailed) as error:
         usage, message = _output_problem(error, args.output)
         print(message, file=sys.stderr)
         return EXIT_USAGE if usage else EXIT_ENVIRONMENT
@@ -244,22 +243,20 @@ def _report_run(run: batch.Run, args: argparse.Namespace) -> None:
         print(run.problem, file=sys.stderr)
 
 
-def _output_problem(error: Exception, output: Path) -> tuple[bool, str]:
+def _output_problem(error: outdir.Busy | outdir.Refused | outdir.WriteFailed,
+                    output: Path) -> tuple[bool, str]:
     """(a usage error?, the message) for an output folder that cannot be used."""
     if isinstance(error, outdir.Busy):
         holder = {"pid": "?", "started": "?", "command": "?", "folder": "?", **error.holder}
         return False, _text("busy", path=output, **holder)
     if isinstance(error, outdir.Refused):
         return False, _text("output_refused", path=output / error.relative)
-    if isinstance(error, outdir.WriteFailed):
-        error = error.error
-    if isinstance(error, NotADirectoryError | FileExistsError):
+    if isinstance(error.error, NotADirectoryError | FileExistsError):
         return True, _text("output_is_file", path=output)
-    assert isinstance(error, OSError)
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+    if error.disk_full:
         return False, _text("output_disk_full", path=output)
     return False, _text("output_not_writable", path=output,
-                        reason=os.strerror(error.errno or 0))
+                        reason=os.strerror(error.error.errno or 0))
 
 
 @contextlib.contextmanager

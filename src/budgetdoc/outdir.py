@@ -104,7 +104,7 @@ class OutputFolder:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._fd = os.open(root, _FOLDER)
+        self._fd = os.open(root, _FOLDER & ~os.O_NOFOLLOW)  # the folder named may be a link
         self._lock: int | None = None
 
     def __enter__(self) -> OutputFolder:
@@ -366,11 +366,15 @@ def write_all(fd: int, content: bytes) -> None:
 
 
 def open_output(root: Path) -> OutputFolder:
-    """The output folder, created if missing (raises NotADirectoryError, OSError)."""
-    if root.exists() and not root.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root))
-    root.mkdir(parents=True, exist_ok=True)
-    return OutputFolder(root)
+    """The output folder, created if missing; WriteFailed if it cannot be (its `error` is a
+    NotADirectoryError when the path names a file)."""
+    try:
+        if root.exists() and not root.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root))
+        root.mkdir(parents=True, exist_ok=True)
+        return OutputFolder(root)
+    except OSError as error:
+        raise WriteFailed(str(root), error) from None
 
 
 # --- temporary files being written, for a process told to stop ------------------------------
