@@ -37,7 +37,7 @@ import datetime
 import random
 import sys
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -309,6 +309,7 @@ class Maker:
                        for code in codes}  # 项 used; the rest of their money stays in 运行
         self.vehicles = 0
         self.vehicle_purchase = 0
+        self.every_project_table = False  # else 30 % have the department's table only
 
     def _features(self) -> set[str]:
         chances = {"transfer": 0.25, "fund": 0.2, "state_capital": 0.1, "special": 0.15,
@@ -446,7 +447,7 @@ class Maker:
     def projects(self, placed: set[str]) -> list[Project]:
         rng, tier = self.rng, self.tier
         count = rng.randint(*tier.projects)
-        names = rng.sample(PROJECT_NAMES, count)
+        names = project_names(rng, count)
         if self.vehicles and rng.random() < 0.3:
             names.append(VEHICLE_PROJECT)
         # the first projects carry the sources 基本支出 did not; the others draw one
@@ -662,7 +663,7 @@ class Maker:
                 ["三定方案", "年度工作计划", "历史标准"]), weight])
                 for (second, third, value), weight in zip(
                     rng.sample(DEPARTMENT_INDICATORS, rows), self.weights(rows), strict=True)]}
-        if rng.random() < 0.3:
+        if rng.random() < 0.3 and not self.every_project_table:
             return {"department": department}
         return {"department": department,
                 "projects": [self.project_performance(p) for p in projects]}
@@ -787,6 +788,14 @@ class Maker:
 # ------------------------------------------------------------------------------ the batch
 
 
+def project_names(rng: random.Random, count: int) -> list[str]:
+    """`count` distinct project names; past the list's length they are numbered (…（二期）)."""
+    names = rng.sample(PROJECT_NAMES, min(count, len(PROJECT_NAMES)))
+    for i in range(len(names), count):
+        names.append(f"{PROJECT_NAMES[i % len(PROJECT_NAMES)]}（{i // len(PROJECT_NAMES) + 1}期）")
+    return names
+
+
 def department_names(rng: random.Random, count: int) -> list[tuple[str, tuple[str, str, bool]]]:
     """Distinct 某某县<局名> names; a number is appended once the combinations run out."""
     counties = [h + t + "县" for h in COUNTY_HEADS for t in COUNTY_TAILS]
@@ -854,6 +863,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder to write into (default build/departments)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--year", type=int, default=2024, help="budget year (default 2024)")
+    parser.add_argument("--projects", type=int, default=None, metavar="P",
+                        help="every department gets P projects, each with its performance "
+                             "table (a stress test of one large department; default: by size)")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("N must be at least 1")
@@ -868,8 +880,13 @@ def main(argv: list[str] | None = None) -> int:
     tally = Tally()
     for i, (slug, (name, bureau)) in enumerate(zip(slugs, department_names(rng, args.count),
                                                    strict=True)):
-        maker = Maker(random.Random(rng.getrandbits(64)), name, bureau, TIERS[i % len(TIERS)],
-                      args.year)
+        tier = TIERS[i % len(TIERS)]
+        if args.projects is not None:
+            tier = replace(TIERS[-1], projects=(args.projects, args.projects))
+        maker = Maker(random.Random(rng.getrandbits(64)), name, bureau, tier, args.year)
+        if args.projects is not None:
+            maker.features.add("performance")
+            maker.every_project_table = True
         data = maker.department()
         path = args.output / slug / f"{args.year}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)

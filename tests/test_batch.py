@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetdoc import batch, cli
+from budgetdoc import batch, cli, datafiles, job
 from conftest import MINIMAL
 
 BROKEN = MINIMAL.replace('"30101": 60.00', '"30101": 70.00')  # table 6 ≠ table 5: an error
@@ -56,12 +56,15 @@ def test_a_folder_gives_each_department_its_latest_year(tmp_path: Path) -> None:
                      ".trash/x/2025.yaml", "c/sub/2022.yaml"]:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("x: 1\n", encoding="utf-8")
-    found = [p.relative_to(tmp_path).as_posix() for p in batch.select_files([tmp_path])]
+    selection = datafiles.select([tmp_path])
+    found = [p.relative_to(tmp_path).as_posix() for p in selection.files]
     assert sorted(found) == ["a/2024.yaml", "b/2024.yaml", "c/sub/2022.yaml"]
-    by_year = batch.select_files([tmp_path], year=2023)
+    assert selection.unused == [tmp_path / "b" / "notes.yaml"]  # named, never skipped silently
+    by_year = datafiles.select_files([tmp_path], year=2023)
     assert [p.relative_to(tmp_path).as_posix() for p in by_year] == ["a/2023.yaml"]
     named = tmp_path / "b" / "notes.yaml"
-    assert batch.select_files([named, tmp_path / "a"]) == [named, tmp_path / "a" / "2024.yaml"]
+    assert datafiles.select_files([named, tmp_path / "a"]) == [named,
+                                                                tmp_path / "a" / "2024.yaml"]
 
 
 def test_last_years_file_is_part_of_the_fingerprint(tmp_path: Path) -> None:
@@ -136,14 +139,14 @@ def test_text_in_the_summary_is_escaped(tmp_path: Path, capsys) -> None:
 
 def test_an_internal_fault_in_one_department_is_isolated(folder: Path, tmp_path: Path,
                                                          capsys, monkeypatch) -> None:
-    real = batch.build_one
+    real = job.prepare
 
     def flaky(source: Path, *args, **kwargs):
         if source.parent.name == "c":
             raise RuntimeError("boom")
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "build_one", flaky)
+    monkeypatch.setattr(job, "prepare", flaky)  # the forked workers inherit it
     out = tmp_path / "out"
     status, stdout, _ = build(capsys, str(folder), "-o", str(out), "--jobs", "1")
     assert status == 70
@@ -209,10 +212,11 @@ def test_a_damaged_state_file_means_a_full_build(folder: Path, tmp_path: Path, c
     out = tmp_path / "out"
     build(capsys, str(folder / "a"), "-o", str(out))
     (out / ".budgetdoc" / "state.json").write_text("{not json", encoding="utf-8")
-    status, stdout, _ = build(capsys, str(folder / "a"), "-o", str(out))
+    status, stdout, stderr = build(capsys, str(folder / "a"), "-o", str(out))
     assert status == 0 and "生成 1，未改动跳过 0" in stdout
+    assert "状态文件 .budgetdoc/state.json 无法识别，已忽略" in stderr
     state = json.loads((out / ".budgetdoc" / "state.json").read_text("utf-8"))
-    assert state["version"] == 1 and len(state["departments"]) == 1
+    assert state["version"] == 2 and len(state["departments"]) == 1
 
 
 def test_a_department_that_breaks_keeps_and_links_its_last_good_output(
@@ -390,26 +394,11 @@ def test_the_quick_reading_of_year_and_department(tmp_path: Path) -> None:
     text = ("# 注释 department: 假的\nmeta:  # 基本信息\n  department: '乙局'  # 名称\n\n"
             "  # 年度\n  year: 2025\noverview:\n  department: 不是这个\n  year: 1999\n")
     path = Path(__file__).parent / "fixtures" / "minimal.yaml"
-    assert batch._declared(path) == (2024, "测试局")
-    assert batch._declared(Path("/nonexistent/2024.yaml")) == (None, "")
+    assert datafiles.declared(path) == (2024, "测试局")
+    assert datafiles.declared(Path("/nonexistent/2024.yaml")) == (None, "")
     other = tmp_path / "2025.yaml"
     other.write_text(text, encoding="utf-8")
-    assert batch._declared(other) == (2025, "乙局")
-
-
-def test_a_worker_that_dies_fails_only_as_an_internal_error(folder: Path, tmp_path: Path,
-                                                            capsys, monkeypatch) -> None:
-    real = batch.build_one
-
-    def dying(source: Path, *args, **kwargs):
-        if source.parent.name == "c":
-            os._exit(9)  # a worker killed mid-build (out of memory, say)
-        return real(source, *args, **kwargs)
-
-    monkeypatch.setattr(batch, "build_one", dying)  # the forked workers inherit it
-    status, stdout, stderr = build(capsys, str(folder), "-o", str(tmp_path / "out"), "-j", "2")
-    assert status == 70 and "Traceback" not in stderr
-    assert re.search(r"^丙局\s+内部错误", stdout, re.M)
+    assert datafiles.declared(other) == (2025, "乙局")
 
 
 def test_one_file_named_twice_is_built_once(folder: Path, tmp_path: Path, capsys) -> None:

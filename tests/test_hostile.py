@@ -73,26 +73,23 @@ def test_an_interrupted_write_leaves_no_partial_file(write, tmp_path, monkeypatc
 
     import pytest
 
-    from budgetdoc import build
+    from budgetdoc import build, outdir
 
     out = tmp_path / "out"
     path = write(MINIMAL)
     first = build.build_one(path, out)
     good = {p: p.read_bytes() for p in first.outputs}
     path.write_text(MINIMAL.replace("缴费基数提高", "缴费基数上调"), encoding="utf-8")
-    real_replace = os.replace
-    calls = []
+    real = outdir.write_all
 
-    def interrupted(source, target):
-        calls.append(target)
-        if len(calls) == 2:  # the DOCX is in place, then Ctrl-C before the PDF
+    def interrupted(fd: int, content: bytes) -> None:
+        if ".pdf." in os.readlink(f"/proc/self/fd/{fd}"):  # the DOCX written, then Ctrl-C
             raise KeyboardInterrupt
-        real_replace(source, target)
+        real(fd, content)
 
-    monkeypatch.setattr(build.os, "replace", interrupted)
+    monkeypatch.setattr(outdir, "write_all", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build.build_one(path, out)
     leftovers = [p for p in out.rglob("*") if p.is_file() and p not in good]
     assert leftovers == []  # no temporary file
-    pdf_file = next(p for p in good if p.suffix == ".pdf")
-    assert pdf_file.read_bytes() == good[pdf_file]  # the old PDF, whole
+    assert {p: p.read_bytes() for p in good} == good  # the old DOCX and the old PDF, whole

@@ -1,8 +1,10 @@
-"""Build one department: check it, render every format in memory, then write each file.
+"""Build one department: check it, render every format in memory, then write them as a set.
 
-Nothing is written unless the department checks without error and every format rendered:
-a failed build leaves the previous good output exactly as it was. Each file is written to a
-temporary file beside its target and renamed into place, so no reader ever sees half a file.
+Nothing is written unless the department checks without error and every format rendered.
+Every output of the department is then written through `outdir.OutputFolder.write_set`:
+to temporary files first, renamed into place only when all are complete, so a failed
+build (disk full, say) leaves every previous output exactly as it was and no reader ever
+sees half a file or a new document beside an old one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from . import pipeline
 from .diagnostics import Diagnostic
+from .outdir import OutputFolder, open_output
 from .output import document_path
 from .writers import docx, pdf, xlsx
 
@@ -28,6 +31,7 @@ class Built:
     year: int = 0
     outputs: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    contents: dict[str, bytes] = field(default_factory=dict)  # by path in the output folder
 
 
 def _umask() -> int:
@@ -37,7 +41,9 @@ def _umask() -> int:
 
 
 def write_atomic(target: Path, content: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: never a partial file.
+    """Write to a temporary file beside the target, then rename: never a partial file (for a
+    single file the user names, such as `budgetdoc new`'s; the output folder is written
+    through outdir).
 
     The file gets the mode a newly created file would (0666 less the umask), not mkstemp's
     0600, so that others can read what the bureau publishes when the umask lets them.
@@ -68,16 +74,30 @@ def render(result: pipeline.Result, fonts_dir: Path | None = None) -> dict[str, 
     }
 
 
-def build_one(path: Path, output: Path, fonts_dir: Path | None = None) -> Built:
+def prepare(path: Path, fonts_dir: Path | None = None) -> Built:
+    """Check a department and, if it has no error, render every output; nothing written."""
     result = pipeline.run(path)
     built = Built(path, ok=False, diagnostics=result.sorted_diagnostics())
     if result.document is None or not result.ok:
         return built
     built.department, built.year = result.document.department, result.document.year
-    contents = render(result, fonts_dir)
-    for suffix, content in contents.items():
-        target = document_path(output, result.document, suffix)
-        write_atomic(target, content)
-        built.outputs.append(target)
+    for suffix, content in render(result, fonts_dir).items():
+        built.contents[document_path(Path(), result.document, suffix).as_posix()] = content
     built.ok = True
     return built
+
+
+def build_one(path: Path, output: Path, fonts_dir: Path | None = None) -> Built:
+    """Check, render and write one department's outputs into `output` (all or none)."""
+    built = prepare(path, fonts_dir)
+    if built.ok:
+        with open_output(output) as folder:
+            write_outputs(folder, built)
+    return built
+
+
+def write_outputs(folder: OutputFolder, built: Built,
+                  extra: dict[str, bytes] | None = None) -> None:
+    """Write the department's outputs (and `extra` files with them) as one set."""
+    folder.write_set({**built.contents, **(extra or {})})
+    built.outputs = [folder.root / relative for relative in built.contents]

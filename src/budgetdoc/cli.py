@@ -1,32 +1,40 @@
 """The `budgetdoc` command: new, check, dump, build, codes, import. `main(argv)` returns
 the exit status.
 
-Exit status: 0 clean, 1 data errors, 2 usage, 3 warnings under --strict, 4 missing
-environment (fonts), 70 internal error.
+Exit status: 0 clean, 1 data errors, 2 usage, 3 warnings under --strict, 4 an environment
+problem (fonts missing, disk full, output folder not writable or busy, a department's worker
+out of memory or killed), 70 internal error, 130 interrupted (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
+import os
+import signal
 import sys
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import codecommands, pipeline
+from . import codecommands, outdir, pipeline
 from . import codes as codelists
-from .batch import select_files, without_year
+from .datafiles import Selection, select, without_year
 from .diagnostics import Diagnostic, counts
 from .profile import available
 from .report import format_text
 from .resources import data_file
 
+if TYPE_CHECKING:
+    from . import batch
+
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_WARNINGS, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
-EXIT_INTERNAL = 70
+EXIT_INTERNAL, EXIT_INTERRUPTED = 70, 130
 
 
 def _text(key: str, **fields: Any) -> str:
@@ -94,9 +102,12 @@ def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> 
     return [d for d in kept if not wanted(d.rule, skip)]
 
 
-def _files(args: argparse.Namespace) -> list[Path]:
-    """The files to work on; with --year, the departments that have none for it named."""
-    files = select_files(args.files, args.year)
+def _selected(args: argparse.Namespace) -> Selection:
+    """The department files named or found; each data-like file left unread is named on
+    stderr, and with --year so is each department that has no file for it."""
+    selection = select(args.files, args.year)
+    for path in selection.unused:
+        print(_text("unused_file", path=path), file=sys.stderr)
     missing = without_year(args.files, args.year) if args.year is not None else []
     if missing:
         departments = data_file("labels.yaml")["list_separator"].join(
@@ -104,13 +115,14 @@ def _files(args: argparse.Namespace) -> list[Path]:
             for name, folder in missing)
         print(_text("missing_year", year=args.year, count=len(missing),
                     departments=departments), file=sys.stderr)
-    return files
+    if not selection.files:
+        print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
+    return selection
 
 
 def _check(args: argparse.Namespace) -> int:
-    files = _files(args)
+    files = _selected(args).files
     if not files:
-        print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
         return EXIT_USAGE
     everything: list[Diagnostic] = []
     for file in files:
@@ -170,18 +182,41 @@ def _build(args: argparse.Namespace) -> int:
     from . import batch
     from .writers.pdf_fonts import FontsError, require_fonts
 
-    files = _files(args)
-    if not files:
-        print(_text("no_files", path=" ".join(map(str, args.files))), file=sys.stderr)
+    selection = _selected(args)
+    if not selection.files:
         return EXIT_USAGE
-    progress = batch.Progress(len(files), sys.stderr, sys.stderr.isatty() and not args.quiet)
+    progress = batch.Progress(len(selection.files), sys.stderr,
+                              sys.stderr.isatty() and not args.quiet)
     try:
-        run = batch.build_all(files, args.output, jobs=args.jobs, force=args.force,
-                              fonts_dir=args.fonts, progress=progress,
-                              before_build=lambda: require_fonts(args.fonts))
+        with _terminate_as_interrupt():
+            run = batch.build_all(selection.files, args.output, jobs=args.jobs,
+                                  force=args.force, fonts_dir=args.fonts, progress=progress,
+                                  before_build=lambda: require_fonts(args.fonts),
+                                  unused=selection.unused)
     except FontsError as error:
         print(str(error), file=sys.stderr)
         return EXIT_ENVIRONMENT
+    except (outdir.Busy, outdir.Refused, outdir.WriteFailed) as error:
+        usage, message = _output_problem(error, args.output)
+        print(message, file=sys.stderr)
+        return EXIT_USAGE if usage else EXIT_ENVIRONMENT
+    _report_run(run, args)
+    if run.interrupted:
+        print(_text("interrupted", built=sum(o.action == "built" for o in run.outcomes)),
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if run.internal:
+        return EXIT_INTERNAL
+    if run.environment:
+        return EXIT_ENVIRONMENT
+    return EXIT_ERRORS if run.failed else EXIT_OK
+
+
+def _report_run(run: batch.Run, args: argparse.Namespace) -> None:
+    from . import summary
+
+    for note in run.notes:
+        print(note, file=sys.stderr)
     for outcome in run.outcomes:
         if args.quiet:
             break
@@ -190,17 +225,54 @@ def _build(args: argparse.Namespace) -> int:
                 print(_text("built", path=args.output / path))
         elif outcome.action == "checked":
             text = format_text([Diagnostic.from_json(d) for d in outcome.diagnostics])
-            print(text or outcome.detail, file=sys.stderr)
-            print(_text("failed", file=outcome.source), file=sys.stderr)
-    print(batch.terminal_table(run.outcomes))
+            if outcome.status in ("environment", "internal"):
+                if text:
+                    print(text, file=sys.stderr)
+                print(_text(f"failed_{outcome.status}", file=outcome.source,
+                            detail=outcome.detail), file=sys.stderr)
+            else:
+                print(text or outcome.detail, file=sys.stderr)
+                print(_text("failed", file=outcome.source), file=sys.stderr)
+    print(summary.terminal_table(run.outcomes))
     counts = Counter(o.action for o in run.outcomes)
     print(_text("built_counts", total=len(run.outcomes), built=counts["built"],
                 skipped=counts["skipped"], failed=len(run.failed)))
     for path in run.summaries:
         print(_text("summary_written", path=path))
-    if run.internal:
-        return EXIT_INTERNAL
-    return EXIT_ERRORS if run.failed else EXIT_OK
+    if run.problem:
+        print(run.problem, file=sys.stderr)
+
+
+def _output_problem(error: outdir.Busy | outdir.Refused | outdir.WriteFailed,
+                    output: Path) -> tuple[bool, str]:
+    """(a usage error?, the message) for an output folder that cannot be used."""
+    if isinstance(error, outdir.Busy):
+        holder = {"pid": "?", "started": "?", "command": "?", "folder": "?", **error.holder}
+        return False, _text("busy", path=output, **holder)
+    if isinstance(error, outdir.Refused):
+        return False, _text("output_refused", path=output / error.relative)
+    if isinstance(error.error, NotADirectoryError | FileExistsError):
+        return True, _text("output_is_file", path=output)
+    if error.disk_full:
+        return False, _text("output_disk_full", path=output)
+    return False, _text("output_not_writable", path=output,
+                        reason=os.strerror(error.error.errno or 0))
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops a build as Ctrl-C does: the workers end, what finished is recorded."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -228,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with codelists.folder_first(getattr(args, "codes", None)):
             return command(args)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # an internal fault: say so plainly, never a traceback
         print(_text("internal", kind=type(error).__name__, detail=error), file=sys.stderr)
         return EXIT_INTERNAL

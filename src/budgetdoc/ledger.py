@@ -8,7 +8,8 @@ override then applies to every cell with that key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -79,20 +80,64 @@ class Figure:
         return self.value != self.computed
 
 
+class _Index:
+    """The lines of each dimension by the entry they were entered under (`projects`, 3), by
+    project, and ordered by function and by economic code (a code prefix is then a range): a
+    filter looks only at the lines it can admit, so a table's cells cost what they sum, not
+    the whole ledger each (which was quadratic in the rows)."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.size = len(lines)
+        self.numbered: dict[str, list[tuple[int, Line]]] = {}
+        self.projects: dict[tuple[str, str], list[tuple[int, Line]]] = {}
+        self.entries: dict[tuple[str, PathKey], list[tuple[int, Line]]] = {}
+        for entry in enumerate(lines):
+            line = entry[1]
+            self.numbered.setdefault(line.dimension, []).append(entry)
+            self.projects.setdefault((line.dimension, line.project), []).append(entry)
+            self.entries.setdefault((line.dimension, line.path[:2]), []).append(entry)
+        self.by_code: dict[tuple[str, str], tuple[list[str], list[tuple[int, Line]]]] = {}
+        for dimension, entries in self.numbered.items():
+            for attribute in ("function", "economic"):
+                ordered = sorted(entries, key=lambda e, a=attribute: getattr(e[1], a))
+                self.by_code[dimension, attribute] = (
+                    [getattr(e[1], attribute) for e in ordered], ordered)
+
+    def candidates(self, selector: Filter) -> Sequence[tuple[int, Line]]:
+        if len(selector.entry) >= 2:
+            return self.entries.get((selector.dimension, selector.entry[:2]), [])
+        if selector.project is not None:
+            return self.projects.get((selector.dimension, selector.project), [])
+        for attribute in ("function", "economic"):
+            prefix = getattr(selector, attribute)
+            if prefix:
+                codes, ordered = self.by_code.get((selector.dimension, attribute), ([], []))
+                return ordered[bisect.bisect_left(codes, prefix):
+                               bisect.bisect_left(codes, prefix + "\U0010ffff")]
+        return self.numbered.get(selector.dimension, [])
+
+
 @dataclass
 class Ledger:
     lines: list[Line]
     overrides: dict[frozenset[PathKey], Decimal] = field(default_factory=dict)
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _chosen(self, selector: Filter) -> list[tuple[int, Line]]:
+        if self._index is None or self._index.size != len(self.lines):
+            self._index = _Index(self.lines)
+        return [entry for entry in self._index.candidates(selector) if selector.admits(entry[1])]
 
     def total(self, selector: Filter) -> Figure:
-        chosen = [line for line in self.lines if selector.admits(line)]
+        chosen = [line for _, line in self._chosen(selector)]
         computed = sum((line.amount for line in chosen), ZERO)
         key = frozenset(line.path for line in chosen)
         value = self.overrides.get(key, computed) if key else computed
         return Figure(value, computed, key)
 
     def select(self, selector: Filter) -> list[Line]:
-        return [line for line in self.lines if selector.admits(line)]
+        """The admitted lines in the order they were entered."""
+        return [line for _, line in sorted(self._chosen(selector), key=lambda e: e[0])]
 
     def codes(self, selector: Filter, attribute: str) -> list[str]:
         """The distinct, sorted non-empty codes of the admitted lines with a non-zero amount."""

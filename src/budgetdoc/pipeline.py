@@ -23,6 +23,7 @@ from . import (
     tables,
     unprinted,
 )
+from .datafiles import prior_file
 from .diagnostics import Diagnostic, Location, diagnostic, has_errors
 from .document import Document
 from .figures import Comparison
@@ -53,8 +54,9 @@ class Result:
 
 
 def prior_path(path: Path, year: int) -> Path:
-    """Last year's file beside a department's file: 2023.yaml next to 2024.yaml."""
-    return path.with_name(f"{year - 1}{path.suffix}")
+    """Last year's file beside a department's file: 2023.yaml next to 2024.yaml (any of the
+    spellings data/files.yaml accepts, of the same kind)."""
+    return prior_file(path, year)
 
 
 def run(path: Path, *, with_prior: bool = True) -> Result:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import slips
+from . import datafiles, slips
 from .diagnostics import Diagnostic, diagnostic
 from .model import Department
 from .numbers import ZERO, D, to_wan
@@ -51,10 +51,10 @@ def text_rules(data: dict[str, Any], source_map: SourceMap, profile: str,
 
 
 def file_year(dept: Department) -> list[Diagnostic]:
-    stem = Path(dept.source_map.file).stem
-    if stem.isdigit() and len(stem) == 4 and int(stem) != dept.year:
+    named = datafiles.file_year(Path(dept.source_map.file))  # 2024.yaml, 2024年.yml, …
+    if named is not None and named != dept.year:
         return [diagnostic("meta.year_mismatch", dept.locate(("meta", "year")),
-                           file_year=stem, year=dept.year)]
+                           file_year=named, year=dept.year)]
     return []
 
 

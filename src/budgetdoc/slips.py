@@ -75,11 +75,9 @@ def allocation_sums(dept: Department) -> list[Diagnostic]:
                 continue
             listed = sum((Decimal(n) / (10000 if u == labels["yuan"] else 1)
                           for n, u in amounts), Decimal(0))
-            lines = dept.ledger.select(Filter(project=project["name"]))
-            total = sum((ln.amount for ln in lines if ln.path[:2] == ("projects", i)),
-                        Decimal(0))
-            part = sum((ln.amount for ln in lines if ln.path[:2] == ("projects", i)
-                        and ln.source in fiscal), Decimal(0))
+            lines = dept.ledger.select(Filter(project=project["name"], entry=("projects", i)))
+            total = sum((ln.amount for ln in lines), Decimal(0))
+            part = sum((ln.amount for ln in lines if ln.source in fiscal), Decimal(0))
             if listed not in (total, part):
                 found.append(diagnostic("text.allocation_sum",
                                         dept.locate(("projects", i, field)),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from .datafiles import file_year
 from .profile import DEFAULT, ProfileError, find
 from .profile import available as profiles
 from .profile import kinds as profile_kinds
@@ -83,7 +84,7 @@ def target(path: Path, year: int | None) -> tuple[Path, int]:
         if year is None:
             raise StarterError(_text("year_needed", path=path))
         return path / f"{year}.yaml", year
-    stem_year = int(path.stem) if re.fullmatch(r"\d{4}", path.stem) else None
+    stem_year = file_year(path)  # 2026.yaml, 2026年.yml, … (data/files.yaml)
     if stem_year is not None and year is not None and stem_year != year:
         raise StarterError(_text("year_mismatch", path=path, year=year))
     chosen = year if year is not None else stem_year

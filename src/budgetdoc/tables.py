@@ -7,10 +7,11 @@ filters from the profile. Nothing here knows a table by number.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 
 from .document import Cell, HeaderCell, Row, Table
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Figure, Filter
@@ -21,8 +22,13 @@ from .resources import data_file
 _TEXT = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(template: str) -> Template:
+    return _TEXT.from_string(template)
+
+
 def render_line(template: str, **values: Any) -> str:
-    return _TEXT.from_string(template).render(**values)
+    return _compiled(template).render(**values)
 
 
 def _numeral(department: Department, number: int) -> str:

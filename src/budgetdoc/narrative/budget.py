@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ledger import ECONOMIC, FUNCTION, Filter
-from ..numbers import ZERO, share
+from ..ledger import ECONOMIC, Filter
+from ..numbers import share
 from ..resources import data_file
 from ..tables import render_line
 from . import declared
@@ -129,9 +129,7 @@ def basic(ctx: Context) -> dict[str, Any]:
 
 
 def project_amount(ctx: Context, index: int, sources: frozenset[str]) -> Any:
-    return sum((ln.amount for ln in ctx.dept.ledger.lines
-                if ln.path[:2] == ("projects", index) and ln.dimension == FUNCTION
-                and ln.source in sources), ZERO)
+    return ctx.dept.ledger.total(Filter(entry=("projects", index), sources=sources)).computed
 
 
 def _projects_of(ctx: Context, group: str) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..ledger import FUNCTION, Filter
+from ..ledger import Filter
 from ..numbers import ZERO, fmt_amount, to_wan
 from ..resources import data_file
 from .budget import KIND, grand_total
@@ -128,8 +128,7 @@ def _performance(ctx: Context) -> dict[str, Any]:
     counts = {"fiscal": 0, "other": 0}
     amounts = {"fiscal": ZERO, "other": ZERO}
     for i, _ in enumerate(ctx.dept.data.get("projects") or []):
-        lines = [ln for ln in ctx.dept.ledger.lines
-                 if ln.path[:2] == ("projects", i) and ln.dimension == FUNCTION]
+        lines = ctx.dept.ledger.select(Filter(entry=("projects", i)))
         for key, sources in (("fiscal", fiscal_sources), ("other", other_sources)):
             amount = sum((ln.amount for ln in lines if ln.source in sources), ZERO)
             counts[key] += bool(amount)

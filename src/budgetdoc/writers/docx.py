@@ -415,10 +415,10 @@ def render(document: Document, profile: str = "default") -> bytes:
     _styles(word, settings, layout.pages[document.orientation].text_width)  # 目录's tab
     _settings(word, settings["language"])
     _core(word, document, settings)
-    body = word.element.body
-    for child in list(body):
-        body.remove(child)
-    body.extend(list(parse_xml(f"<w:body {NSDECL}>{body_xml(units, layout, footers)}</w:body>")))
+    # One element replaced: moving its thousands of children one by one into the package's
+    # own body took lxml quadratic time (7 s for a department of 400 projects).
+    word.element.replace(word.element.body, parse_xml(
+        f"<w:body {NSDECL}>{body_xml(units, layout, footers)}</w:body>"))
     buffer = io.BytesIO()
     word.save(buffer)
     return _fixed_zip(buffer.getvalue())
