@@ -129,3 +129,16 @@ def test_a_small_profile_in_another_unit_is_only_a_data_folder(tmp_path: Path) -
     # What the department states and this format has no place for is a warning, not lost.
     unused = [d for d in result.diagnostics if d.rule == "narrative.unused_text"]
     assert [d.details["item"] for d in unused] == ["各类支出主要用途"]
+
+
+def test_a_bureaus_own_profile_is_part_of_the_batch_fingerprint(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """A corrected profile in the bureau's folder rebuilds its departments."""
+    from budgetdoc import batch
+
+    region = tmp_path / "profiles" / "region"
+    _profile(region, {"profile.yaml": "label: 测试格式\nextends: default\n"})
+    monkeypatch.setenv("BUDGETDOC_PROFILES", str(tmp_path / "profiles"))
+    before = batch.tool_fingerprint()
+    (region / "profile.yaml").write_text("label: 测试格式（改）\nextends: default\n", "utf-8")
+    assert batch.tool_fingerprint() != before

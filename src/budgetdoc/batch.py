@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from . import __version__, pipeline, state
 from . import codes as codelists
+from . import profile as profiles
 from .datafiles import declared, file_year
 from .job import build_department, environment_text, texts, worker_died
 from .outdir import OutputFolder, Refused, WriteFailed, open_output
@@ -48,7 +49,7 @@ def _digest_files(digest: Any, files: Iterable[Path], base: Path) -> None:
 
 def tool_fingerprint(fonts_dir: Path | None = None) -> str:
     """The tool's part of every fingerprint: version, code, data, templates, schemas, the
-    bureau's code lists and fonts."""
+    bureau's code lists, profiles and fonts."""
     digest = hashlib.sha256(f"budgetdoc {__version__}\0".encode())
     package = Path(__file__).resolve().parent
     for folder in (package, DATA, TEMPLATES, SCHEMAS):
@@ -57,6 +58,11 @@ def tool_fingerprint(fonts_dir: Path | None = None) -> str:
         if folder.is_dir():
             digest.update(f"{folder.resolve()}\0".encode())
             _digest_files(digest, folder.rglob("*.yaml"), folder)
+    for folder in profiles.roots()[:-1]:  # a bureau's own profiles (BUDGETDOC_PROFILES)
+        if folder.is_dir():
+            digest.update(f"{folder.resolve()}\0".encode())
+            _digest_files(digest, (p for p in folder.rglob("*") if p.suffix in (".yaml", ".j2")),
+                          folder)
     if fonts_dir is not None and fonts_dir.is_dir():
         for font in sorted(p for p in fonts_dir.rglob("*") if p.is_file()):
             info = font.stat()
