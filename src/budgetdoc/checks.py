@@ -85,7 +85,10 @@ def resolve_deviations(dept: Department, tables: list[Table]) -> tuple[Overrides
 
 
 def _compare(dept: Department, table: Table, label: str, column: int, total: Cell,
-             parts: list[Cell]) -> Iterable[Diagnostic]:
+             parts: list[Cell], named: str = "") -> Iterable[Diagnostic]:
+    """A total against the sum of its printed parts: equal, a 尾差 within the tolerance
+    (reported under the identity's own rule `named`, else balance.subtotal_rounding), or an
+    error."""
     if total.figure is None or total.figure.overridden:
         return  # a declared printed figure was reported where it was declared
     value = _printed(total)
@@ -94,7 +97,8 @@ def _compare(dept: Department, table: Table, label: str, column: int, total: Cel
     if not diff:
         return
     allowed = _step(total) * max(total.figure.parts, len(parts))
-    rule = "balance.subtotal_rounding" if abs(diff) <= allowed else "balance.subtotal"
+    rounding = named or "balance.subtotal_rounding"
+    rule = rounding if abs(diff) <= allowed else "balance.subtotal"
     yield diagnostic(rule, _where(dept, total.figure), table=table.number, row=label,
                      column=column, value=_fmt(total, value), parts=_fmt(total, summed),
                      diff=_fmt(total, abs(diff)))
@@ -111,7 +115,8 @@ def table_identities(dept: Department, table: Table) -> list[Diagnostic]:
         names, cells = table.rows[parent].addresses[0]
         for column, total in cells.items():
             parts = [table.rows[k].addresses[0][1][column] for k in kids]
-            found += _compare(dept, table, names[0], column, total, parts)
+            found += _compare(dept, table, names[0], column, total, parts,
+                              table.identities.get("tree", ""))
     labelled: dict[str, dict[int, Cell]] = {}
     for row in table.rows:
         for side, (names, cells) in enumerate(row.addresses):
@@ -120,13 +125,16 @@ def table_identities(dept: Department, table: Table) -> list[Diagnostic]:
             for column, members in table.column_sums[min(side, len(table.column_sums) - 1)].items():
                 if column in cells:
                     found += _compare(dept, table, names[0], column, cells[column],
-                                      [cells[m] for m in members if m in cells])
+                                      [cells[m] for m in members if m in cells],
+                                      table.identities.get(f"column:{column}", ""))
     for label, members in table.label_sums.items():
         if label not in labelled:
             continue
         for column, total in labelled[label].items():
-            parts = [labelled[m][column] for m in members if m in labelled]
-            found += _compare(dept, table, label, column, total, parts)
+            parts = [labelled[m][column] for m in members if m in labelled and
+                     column in labelled[m]]
+            found += _compare(dept, table, label, column, total, parts,
+                              table.identities.get(f"label:{label}", ""))
     if table.balance is not None and table.rows:
         found += _balance(dept, table)
     return found

@@ -108,6 +108,12 @@ def read_list(path: Path) -> KindList | None:
         return None
     return _read(path, stat.st_mtime_ns, stat.st_size)
 
+    def children(self, kind: str, code: str) -> list[str]:
+        """The codes one level below `code` (款 of a 类, 项 of a 款), in code order."""
+        length = len(code) + 2
+        return sorted(c for c in self.names.get(kind, {})
+                      if len(c) == length and c.startswith(code))
+
 
 @functools.cache
 def _read(path: Path, _mtime: int, _size: int) -> KindList | None:

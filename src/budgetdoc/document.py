@@ -115,6 +115,10 @@ class Table:
     contents: str = ""  # its line in the 目录 (一、部门收支总体情况表), or "" if not listed
     outline: str = ""  # its bookmark where caption and title do not tell it apart, or ""
     role: str = ""  # what it is in the document (income, fund, …): prose finds tables by role
+    note: str = ""  # a footnote printed under the table (注：本表反映…), or ""
+    # For checks: the named identity (a rule id) a sum stands for, by "tree", "column:N" or
+    # "label:NAME"; a sum without one is checked under the generic balance rules.
+    identities: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -133,6 +137,8 @@ class Table:
         }
         if self.empty_note is not None:
             out["empty_note"] = self.empty_note
+        if self.note:
+            out["note"] = self.note
         if self.outline:
             out["outline"] = self.outline
         return out

@@ -33,6 +33,8 @@ class Comparison:
 
     @property
     def required(self) -> bool:
+        if self.when == "never":  # kept for the checks only (carry-over continuity)
+            return False
         if self.when == "always":
             return True
         if self.when == "stated":
@@ -77,8 +79,7 @@ def current_values(dept: Department) -> dict[str, tuple[str, Decimal, bool]]:
         selector = profile.selector(spec, spec.get("dimension", FUNCTION))
         if spec.get("per_function"):
             codes = dept.ledger.codes(selector, "function")
-            listed = ((dept.data.get("changes") or {}).get("general_budget") or {}).get(
-                "functions") or {}
+            listed = _change_entry(dept.data, ("changes", *spec["id"].split(".")))
             for code in sorted(set(codes) | set(listed)):
                 label = spec["label"].format(code=code, name=dept.function_name(code))
                 value = dept.ledger.total(selector.narrow(function=code)).value
@@ -93,6 +94,8 @@ def comparisons(dept: Department, prior_year: dict[str, Decimal] | None) -> list
     specs = {s["id"]: s for s in catalogue(dept.profile)}
     current = current_values(dept)
     unit = dept.data["meta"]["unit"]
+    # A new unit (决算 `no_prior_year`): every prior is 0, and one reason serves them all.
+    new_unit = dept.data.get("no_prior_year")
     found: dict[str, Comparison] = {}
     for cid, (label, value, is_count) in current.items():
         base = cid.rsplit(".", 1)[0] if cid not in specs else cid
@@ -100,16 +103,21 @@ def comparisons(dept: Department, prior_year: dict[str, Decimal] | None) -> list
         path: PathKey = ("changes", *cid.split("."))
         entry = _change_entry(dept.data, path)
         prior: Decimal | None = None
-        from_file = prior_year.get(cid) if prior_year is not None else None
+        from_file = (prior_year.get(spec.get("prior_id", cid)) if prior_year is not None
+                     else None)
         stated = spec.get("when") == "stated"  # never last year's file: another basis
+        reason = entry.get("reason")
         if "prior" in entry:
             prior = D(entry["prior"]) if is_count else to_wan(D(entry["prior"]), unit)
+        elif new_unit and not stated:
+            prior, from_file = ZERO, None
+            reason = reason or (new_unit["reason"] if value else None)
         elif not stated:
             prior = from_file
         if stated:
             from_file = None
         conflict = from_file if from_file is not None and from_file != prior else None
-        found[cid] = Comparison(cid, label, value, prior, entry.get("reason"),
+        found[cid] = Comparison(cid, label, value, prior, reason,
                                 spec.get("when", "either"), path, is_count, conflict,
                                 bool(spec.get("reason_optional")))
     for cid, spec in specs.items():

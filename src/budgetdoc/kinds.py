@@ -1,19 +1,28 @@
 """Kinds of document (预算, 决算): what `meta.kind` selects besides the profile's data.
 
-data/kinds.yaml maps each `meta.kind` to a key and the JSON Schema of its department file.
-The key also names the kind's folder in a profile, and here the code a kind needs: how its
-file becomes a ledger, which checks run on it, and what its narrative checks first.
+data/kinds.yaml maps each `meta.kind` to a key, the JSON Schema of its department file and
+the suffix of its file name (2024.yaml is a 预算, 2024.决算.yaml a 决算). The key also names
+the kind's folder in a profile, and here the code a kind needs: how its file becomes a
+ledger, what it takes from related files, which checks run on it, what its narrative checks
+first and which tables its prose places by name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from . import checks, model, rules
+from . import checks, model, performance, rules
 from .diagnostics import Diagnostic
+from .document import Table
 from .figures import Comparison
+from .final import budget as final_budget
+from .final import checks as final_checks
+from .final import model as final_model
+from .final import selfeval
 from .model import Department
 from .narrative import Declared, declared, providers
 from .profile import Profile
@@ -21,7 +30,9 @@ from .resources import data_file
 from .yamlload import SourceMap
 
 BuildModel = Callable[[dict[str, Any], SourceMap, Profile], tuple[Department, list[Diagnostic]]]
+Link = Callable[[Department, Path], list[Diagnostic]]
 NarrativeChecks = Callable[[Department, list[Comparison]], tuple[Declared, list[Diagnostic]]]
+NamedTables = Callable[[Department], dict[str, Table]]
 
 
 @dataclass(frozen=True)
@@ -30,9 +41,12 @@ class Kind:
     key: str  # budget | final
     schema: str
     label: str
+    suffix: str  # after the year in the file name: "" | .决算
     build_model: BuildModel
+    link: Link  # figures from related files (the same year's 预算 of a 决算)
     checks: Callable[[Department], list[Diagnostic]]
     narrative_checks: NarrativeChecks
+    named_tables: NamedTables  # tables the prose places by name (@table:name)
     printed_texts: tuple[str, ...]  # where the file holds text meant to be printed
 
 
@@ -47,8 +61,15 @@ def _budget_narrative(dept: Department,
     return figures, found + more
 
 
-_CODE: dict[str, tuple[BuildModel, Callable[[Department], list[Diagnostic]], NarrativeChecks]] = {
-    "budget": (model.build, _budget_checks, _budget_narrative),
+def _no_link(dept: Department, path: Path) -> list[Diagnostic]:
+    return []
+
+
+_CODE: dict[str, tuple[BuildModel, Link, Callable[[Department], list[Diagnostic]],
+                       NarrativeChecks, NamedTables]] = {
+    "budget": (model.build, _no_link, _budget_checks, _budget_narrative, performance.tables),
+    "final": (final_model.build, final_budget.link, final_checks.department_checks,
+              final_checks.narrative_checks, selfeval.tables),
 }
 
 
@@ -56,13 +77,31 @@ def kinds() -> dict[str, Kind]:
     """Every kind of document, by the name written in meta.kind."""
     found = {}
     for name, spec in data_file("kinds.yaml").items():
-        build, check, narrative = _CODE[spec["key"]]
-        found[name] = Kind(name, spec["key"], spec["schema"], spec["label"], build, check,
-                           narrative, tuple(spec.get("printed_texts", ())))
+        found[name] = Kind(name, spec["key"], spec["schema"], spec["label"], spec["suffix"],
+                           tuple(spec.get("reads") or ()), *_CODE[spec["key"]],
+                           tuple(spec.get("printed_texts", ())))
     return found
+
+
+def by_key(key: str) -> Kind:
+    return next(k for k in kinds().values() if k.key == key)
 
 
 def schema_of(kind: Any) -> str | None:
     """The schema of a `meta.kind` value, or None if it names no kind."""
     found = kinds().get(kind) if isinstance(kind, str) else None
     return found.schema if found else None
+
+
+def file_name(year: int, key: str) -> str:
+    """The file name of a department's document of `year` and kind `key`: 2024.决算.yaml."""
+    return f"{year}{by_key(key).suffix}.yaml"
+
+
+def year_and_kind(path: Path) -> tuple[int, str] | None:
+    """(year, kind key) of a file named by the convention, or None (any other name)."""
+    for kind in kinds().values():
+        match = re.fullmatch(rf"(\d{{4}}){re.escape(kind.suffix)}\.yaml", path.name)
+        if match:
+            return int(match.group(1)), kind.key
+    return None

@@ -6,7 +6,7 @@ so any later diagnostic about a figure can point back to its lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,8 @@ class Department:
     profile: Profile
     ledger: Ledger
     codes: CodeChecker
+    # Figures taken from related files (a 决算's same-year 预算), filled by the kind's link step.
+    linked: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

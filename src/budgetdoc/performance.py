@@ -18,7 +18,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _indicator_rows(rows: list[list[Any]], merge_columns: int) -> list[Row]:
+def indicator_rows(rows: list[list[Any]], merge_columns: int) -> list[Row]:
     """Indicator rows, merging runs of equal text in the first `merge_columns` columns."""
     grid = [[_text(v) for v in row] for row in rows]
     spans: list[list[int]] = [[1] * len(r) for r in grid]  # rowspan at a run's first row
@@ -77,7 +77,7 @@ def department_table(dept: Department) -> Table | None:
         Row([Cell(labels["other_funds"]), Cell(labels["other"]),
              _amount(ledger, sources("other"))], "form"),
         Row([Cell(c) for c in labels["columns"]], "form"),
-        *_indicator_rows(data.get("indicators") or [], 2),
+        *indicator_rows(data.get("indicators") or [], 2),
     ]
     return _form(dept, labels["title"], rows, 6)
 
@@ -119,7 +119,7 @@ def project_tables(dept: Department) -> list[Table]:
             Row([Cell(labels["goal"], colspan=2), Cell(_text(data.get("goal")), colspan=7)],
                 "form"),
             Row([Cell(c) for c in labels["columns"]], "form"),
-            *_indicator_rows(data.get("indicators") or [], 2),
+            *indicator_rows(data.get("indicators") or [], 2),
         ]
         outline = render_line(labels["outline"], title=labels["title"], project=data["project"])
         tables.append(_form(dept, labels["title"], rows, 9, outline))

@@ -17,7 +17,6 @@ from . import (
     checks,
     figures,
     narrative,
-    performance,
     profile_check,
     rules,
     tables,
@@ -141,6 +140,10 @@ def _run(result: Result, data: dict[str, Any], source_map: SourceMap, kind: Kind
     result.department = department
     if has_errors(found):
         return
+    found = kind.link(department, result.file)
+    result.diagnostics += found
+    if has_errors(found):
+        return
     # Declared printed totals (尾差) are addressed by table cell: resolve them on a first
     # build, then build again with the overrides in the ledger.
     overrides, found = checks.resolve_deviations(department, tables.build_tables(department))
@@ -163,7 +166,7 @@ def _run(result: Result, data: dict[str, Any], source_map: SourceMap, kind: Kind
     declared_figures, found = kind.narrative_checks(department, result.comparisons)
     result.diagnostics += found
     ctx = narrative.Context(department, result.comparisons, built, declared_figures,
-                            performance.tables(department))
+                            kind.named_tables(department))
     result.document = assemble.document(ctx)
     result.diagnostics += unprinted.check(department, result.document, list(kind.printed_texts))
 

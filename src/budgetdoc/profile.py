@@ -121,7 +121,7 @@ class Profile:
     economic_kind: dict[str, list[str]]
     tolerance_per_part: Decimal
     sangong_economic: dict[str, str]
-    function_classes: list[str]
+    function_classes: list[str]  # the 类 list of the two-sided tables (the latest year's)
     project_economic_classes: list[str]
     tables: dict[str, Any]
 
@@ -153,6 +153,16 @@ class Profile:
                 return kind
         return "operating"
 
+    def classes_for(self, year: int) -> list[str]:
+        """The 类 list of the two-sided tables for `year`: classes.yaml gives one list, or
+        lists by year (`function_classes_by_year`), the latest not after `year` applying."""
+        by_year = profile_file(self.name, "classes.yaml", self.kind).get(
+            "function_classes_by_year")
+        if not by_year:
+            return self.function_classes
+        usable = [y for y in sorted(by_year) if int(y) <= year] or sorted(by_year)[:1]
+        return [str(c) for c in by_year[usable[-1]]]
+
     def table_spec(self, role: str) -> dict[str, Any] | None:
         """The layout of the table that plays `role` (fund, carryover, …), if the kind has one."""
         for spec in self.tables["tables"]:
@@ -172,7 +182,8 @@ def load(name: str = DEFAULT, kind: str = "budget") -> Profile:
         economic_kind=sources["economic_kind"],
         tolerance_per_part=Decimal(str(sources["rounding_tolerance_per_part"])),
         sangong_economic=sources.get("sangong_economic") or {},
-        function_classes=[str(c) for c in classes["function_classes"]],
+        function_classes=[str(c) for c in classes.get("function_classes") or
+                          list(classes["function_classes_by_year"].values())[-1]],
         project_economic_classes=[str(c) for c in classes.get("project_economic_classes", [])],
         tables=profile_file(name, "tables.yaml", kind),
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template
 
+from . import table_layouts as layouts
 from .document import Cell, HeaderCell, Row, Table
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Figure, Filter
 from .model import Department
@@ -36,14 +37,14 @@ def _numeral(department: Department, number: int) -> str:
     return numerals[number - 1]
 
 
-def _header(spec: list[list[Any]], numbers: list[str] | None) -> list[list[HeaderCell]]:
+def _header(spec: list[list[Any]], numbers: list[HeaderCell] | None) -> list[list[HeaderCell]]:
     rows = [
         [HeaderCell(c) if isinstance(c, str) else HeaderCell(c["text"], c.get("colspan", 1),
                                                              c.get("rowspan", 1)) for c in row]
         for row in spec
     ]
     if numbers:
-        rows.append([HeaderCell(n) for n in numbers])
+        rows.append(numbers)
     return rows
 
 
@@ -52,7 +53,27 @@ def setting(spec: dict[str, Any], tables: dict[str, Any], key: str) -> Any:
     else the default (data/table_defaults.yaml)."""
     if key in spec:
         return spec[key]
-    return tables.get(key, data_file("table_defaults.yaml")[key])
+    if key in tables:
+        return tables[key]
+    return data_file("table_defaults.yaml")[key]
+
+
+def _numbers(spec: dict[str, Any], tables: dict[str, Any], lead: int) -> list[HeaderCell] | None:
+    """The row numbering the amount columns: `※` over each text column (the 预算 tables), or
+    one cell with the profile's `number_row_label` (栏次) over them all."""
+    if not setting(spec, tables, "column_numbers"):
+        return None
+    label = setting(spec, tables, "number_row_label")
+    numbers = [HeaderCell(str(i + 1)) for i in range(len(spec.get("columns", [])))]
+    if spec["layout"] == "balance" and "bottom" in spec:
+        return layouts.balance_numbers(spec, label) if label else None
+    if spec["layout"] == "items_row":
+        return numbers if label else None
+    if not lead:
+        return None
+    if label:
+        return [HeaderCell(label, colspan=lead), *numbers]
+    return [HeaderCell("※") for _ in range(lead)] + numbers
 
 
 class _Context:
@@ -65,6 +86,9 @@ class _Context:
 
     def setting(self, key: str) -> Any:
         return setting(self.spec, self.profile.tables, key)
+
+    def render(self, template: str, **values: Any) -> str:
+        return render_line(template, **values)
 
     def figures(self, narrow: Callable[[Filter], Filter]) -> dict[int, Cell]:
         return {i + 1: Cell(figure=self.dept.ledger.total(narrow(sel)))
@@ -88,9 +112,12 @@ def _tree(ctx: _Context, attribute: str, levels: list[tuple[int, str]],
     """Rows 总计, then every level of the code tree that has money in some column."""
     leaves = ctx.codes(attribute)
     total = ctx.total_label
-    rows = [ctx.row([*lead, total], "total", (total,), lambda s: s, None)]
+    rows = [ctx.row([*([""] if ctx.spec.get("code_columns") == 1 else lead), total], "total",
+                    (total,), lambda s: s, None)]
     parents: dict[int, int] = {}
     seen: set[str] = set()
+    joined = ctx.spec.get("code_columns") == 1
+    lead = [""] if joined else lead
     for code in leaves:
         for depth, (length, level) in enumerate(levels):
             prefix = code[:length]
@@ -98,7 +125,8 @@ def _tree(ctx: _Context, attribute: str, levels: list[tuple[int, str]],
                 continue
             seen.add(prefix)
             pieces = [code[:3], code[3:5], code[5:7]][: len(lead)]
-            texts = [p if i <= depth else "" for i, p in enumerate(pieces)]
+            texts = [prefix] if joined else [p if i <= depth else ""
+                                             for i, p in enumerate(pieces)]
             parent = parents.get(depth - 1, 0) if depth else 0
             rows.append(ctx.row([*texts, name(prefix)], level, (prefix, name(prefix)),
                                 lambda s, p=prefix: s.narrow(**{attribute: p}), parent))
@@ -168,6 +196,8 @@ def _carryover_items(ctx: _Context) -> list[Row]:
 
 def _balance(ctx: _Context) -> list[Row]:
     """Two-sided tables (1, 4): a fixed income list beside the 30 function 类."""
+    if "bottom" in ctx.spec:
+        return layouts.ledger_balance(ctx)
     dept, profile, spec = ctx.dept, ctx.profile, ctx.spec
     right = [profile.selector(c, FUNCTION) for c in spec["right_columns"]]
     left_rows = spec["left"]
@@ -244,6 +274,7 @@ _LAYOUTS: dict[str, tuple[str, Callable[[_Context], list[Row]], int]] = {
     "carryover_items": (FUNCTION, _carryover_items, 1),
     "balance": (FUNCTION, _balance, 0),
     "items_row": (FUNCTION, _items_row, 0),
+    "economic_groups": (ECONOMIC, layouts.economic_groups, 0),
 }
 
 
@@ -281,10 +312,7 @@ def header_rows(spec: dict[str, Any], tables: dict[str, Any]) -> list[list[Heade
     """A table's header as printed: the layout's rows, then the ※ 1 2 3 row if it has one
     (`tables`: the profile's tables.yaml, whose settings apply to every table)."""
     lead = _LAYOUTS[spec["layout"]][2]
-    columns = spec.get("columns", [])
-    numbers = (["※"] * lead + [str(i + 1) for i in range(len(columns))]
-               if lead and setting(spec, tables, "column_numbers") else None)
-    return _header(spec["header"], numbers)
+    return _header(spec["header"], _numbers(spec, tables, lead))
 
 
 def build_table(department: Department, spec: dict[str, Any], lines: dict[str, str]) -> Table:
@@ -304,6 +332,10 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
             row.parent = None
         empty_note = render_line(spec["empty_note"], **values)
     sums = [{i + 1: c["sum_of"] for i, c in enumerate(columns) if "sum_of" in c}]
+    identities = {f"column:{i + 1}": c["identity"] for i, c in enumerate(columns)
+                  if "identity" in c}
+    if "tree_identity" in spec:
+        identities["tree"] = spec["tree_identity"]
     if spec["layout"] == "balance":
         right_sums = {i + 1: c["sum_of"] for i, c in enumerate(spec["right_columns"])
                       if "sum_of" in c}
@@ -312,13 +344,22 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
                   if "sum_of" in r}
     if "left_total" in spec:
         label_sums[spec["left_total"]["label"]] = spec["left_total"]["sum_of"]
+    if "bottom" in spec:
+        first = len(spec.get("left_columns", [{}]))
+        sums = [{first + 1 + i: c["sum_of"] for i, c in enumerate(spec["right_columns"])
+                 if "sum_of" in c}]
+        label_sums = layouts.balance_sums(spec, department.profile.classes_for(department.year))
+        identities |= layouts.balance_identities(spec)
+    if spec["layout"] == "economic_groups":
+        label_sums, more = layouts.economic_sums(department, spec)
+        identities |= more
     balance = (spec["left_total"]["label"], spec["right_total"]) if "left_total" in spec else None
     title = render_line(spec["title"], **values)
     return Table(
         number=spec["number"],
         role=spec.get("role", ""),
-        caption=render_line(department.profile.tables["caption"], number=spec["number"]),
-        contents=render_line(department.profile.tables["contents"], title=title,
+        caption=render_line(ctx.setting("caption"), number=spec["number"]),
+        contents=render_line(ctx.setting("contents"), title=title,
                              numeral=_numeral(department, spec["number"]),
                              number=spec["number"]),
         title=title,
@@ -331,6 +372,8 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
         column_sums=sums,
         label_sums=label_sums,
         balance=balance,
+        note=render_line(spec["note"], **values) if "note" in spec else "",
+        identities=identities,
     )
 
 

@@ -19,7 +19,14 @@ from ..document import Block, Heading, Paragraph, Table
 from ..model import Department
 from ..profile import Profile
 from ..resources import data_file
-from . import budget, budget_other, shanghai  # noqa: F401  (register the providers)
+from . import (  # noqa: F401  (register the providers)
+    budget,
+    budget_other,
+    common,
+    final,
+    final_other,
+    shanghai,
+)
 from .context import Context, Declared, Money
 from .providers import ANY_KIND, available, provider, values
 

@@ -1,15 +1,17 @@
-"""Providers of the budget (预算) document: 概况, 三公, 上年结转结余 and 其他重要事项."""
+"""Providers of the budget (预算) document: 主要职能, 三公, 上年结转结余 and 其他重要事项 (概况 is
+narrative/common.py, shared with the 决算)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from ..ledger import Filter
-from ..numbers import ZERO, fmt_amount, to_wan
+from ..ledger import FUNCTION, Filter
+from ..numbers import ZERO, fmt_amount
 from ..resources import data_file
 from .budget import KIND, grand_total
-from .context import Context, Money
+from .common import money
+from .context import Context
 from .providers import provider
 
 
@@ -22,30 +24,6 @@ def _function_lines(ctx: Context) -> list[str]:
 def functions(ctx: Context) -> dict[str, Any]:
     """主要职能, line by line."""
     return {"functions": _function_lines(ctx)}
-
-
-@provider(KIND, "overview", settings=("words.default_section_word",))
-def overview(ctx: Context) -> dict[str, Any]:
-    data = ctx.dept.data.get("overview") or {}
-    staff = data.get("staff")
-    kinds = []
-    if staff:
-        labels = data_file("labels.yaml")["staff"]
-        for key in ("in_service", "retired", "lixiu"):
-            c = ctx.by_id.get(f"staff.{key}")
-            count = int(staff.get(key, 0))
-            prior = int(c.prior) if c is not None and c.prior is not None else count
-            kinds.append({"name": labels[key], "count": count, "diff": abs(count - prior),
-                          "word": ctx.words["up" if count >= prior else "down"]})
-    return {
-        "functions": _function_lines(ctx),
-        "units": ctx.dept.subordinate_units,
-        "sections": data.get("sections") or [],
-        "section_word": data.get("section_word") or ctx.words["default_section_word"],
-        "sections_note": data.get("sections_note"),
-        "staff": {"authorized": staff.get("authorized", 0), "actual": staff.get("actual", 0),
-                  "kinds": kinds} if staff else None,
-    }
 
 
 SANGONG = ("sangong.total", "sangong.outbound", "sangong.vehicle_purchase",
@@ -77,19 +55,15 @@ def carryover(ctx: Context) -> dict[str, Any]:
         "items": listed, "classified": classified}}
 
 
-def _money(ctx: Context, value: Any) -> Money:
-    return ctx.money(to_wan(Decimal(str(value or 0)), ctx.dept.data["meta"]["unit"]))
-
-
 def procurement_figures(ctx: Context) -> dict[str, Any] | None:
     p = ctx.dept.data.get("procurement")
     if not p:
         return None
-    goods, works, services = (_money(ctx, p.get(k)) for k in ("goods", "works", "services"))
+    goods, works, services = (money(ctx, p.get(k)) for k in ("goods", "works", "services"))
     return {"goods": goods, "works": works, "services": services,
             "total": ctx.money(goods.value + works.value + services.value),
-            "sme": _money(ctx, p.get("sme_reserved")),
-            "small_micro": _money(ctx, p.get("small_micro_reserved"))}
+            "sme": money(ctx, p.get("sme_reserved")),
+            "small_micro": money(ctx, p.get("small_micro_reserved"))}
 
 
 def _assets(ctx: Context) -> dict[str, Any] | None:
@@ -99,7 +73,7 @@ def _assets(ctx: Context) -> dict[str, Any] | None:
     labels = data_file("labels.yaml")["vehicles"]
     vehicles = a.get("vehicles") or {}
     kinds = [{"name": labels[k], "count": (vehicles.get(k) or {}).get("count", 0),
-              "value": _money(ctx, (vehicles.get(k) or {}).get("value"))}
+              "value": money(ctx, (vehicles.get(k) or {}).get("value"))}
              for k in ("general", "law_enforcement", "other")]
     budgeted = a.get("budgeted") or {}
     as_of = a.get("as_of") or f"{ctx.dept.year - 1}"
@@ -107,11 +81,11 @@ def _assets(ctx: Context) -> dict[str, Any] | None:
     return {
         "year": as_of[:4],
         "area": fmt_amount(Decimal(str(buildings.get("area", 0)))),
-        "buildings": _money(ctx, buildings.get("value")),
+        "buildings": money(ctx, buildings.get("value")),
         "vehicles": {"count": sum(k["count"] for k in kinds),
                      "value": ctx.money(sum((k["value"].value for k in kinds), ZERO))},
-        "vehicle_kinds": kinds, "furniture": _money(ctx, a.get("furniture")),
-        "other": _money(ctx, a.get("other")), "over_50": a.get("equipment_over_50", 0),
+        "vehicle_kinds": kinds, "furniture": money(ctx, a.get("furniture")),
+        "other": money(ctx, a.get("other")), "over_50": a.get("equipment_over_50", 0),
         "over_100": a.get("equipment_over_100", 0),
         "unit": a.get("equipment_unit") or ctx.words["default_equipment_unit"],
         "budgeted_vehicles": budgeted.get("vehicles", 0),

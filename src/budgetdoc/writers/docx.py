@@ -186,6 +186,8 @@ class _Layout:
         xml = table_xml(table, page.text_width, self.profile, where)
         if xml:
             items.append(Raw(xml))
+        if table.note:
+            items.append(self.para("table_unit", table.note, where))
         if table.empty_note is not None:
             items.append(self.para("empty_note", table.empty_note, where))
         return items
