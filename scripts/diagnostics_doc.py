@@ -20,6 +20,19 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 MINIMAL = (FIXTURES / "minimal.yaml").read_text("utf-8")
+# The minimal file an example edits (`base`, default the 预算 one), and the name it is written
+# under unless the example names it.
+BASES = {"minimal.yaml": ("2024.yaml", MINIMAL),
+         "minimal-final.yaml": ("2024.决算.yaml",
+                                (FIXTURES / "minimal-final.yaml").read_text("utf-8"))}
+
+
+def base(edit: dict[str, Any]) -> str:
+    return BASES[edit.get("base", "minimal.yaml")][1]
+
+
+def default_name(edit: dict[str, Any]) -> str:
+    return BASES[edit.get("base", "minimal.yaml")][0]
 
 
 def examples() -> dict[str, dict[str, Any]]:
@@ -28,8 +41,8 @@ def examples() -> dict[str, dict[str, Any]]:
     return loaded
 
 
-def apply(edit: dict[str, Any], base: str = MINIMAL) -> str:
-    text = edit["content"] if "content" in edit else base
+def apply(edit: dict[str, Any]) -> str:
+    text = edit["content"] if "content" in edit else base(edit)
     for old, new in edit.get("replace", []):
         if old not in text:
             raise ValueError(f"example edit does not apply: {old!r}")
@@ -74,7 +87,7 @@ def materialize(edit: dict[str, Any], folder: Path) -> Path:
         _profile(edit["profile"], folder)
     for name, other in (edit.get("beside") or {}).items():
         (folder / name).write_text(apply(other), encoding="utf-8")
-    path = folder / edit.get("name", "2024.yaml")
+    path = folder / edit.get("name", default_name(edit))
     path.parent.mkdir(parents=True, exist_ok=True)
     if edit.get("absent"):
         path.parent.rmdir() if not any(path.parent.iterdir()) else None
@@ -99,7 +112,7 @@ def _changed_lines(edit: dict[str, Any]) -> str:
     if edit.get("absent"):
         return f"（文件 {edit['name']} 不存在）"
     after = apply(edit).splitlines()
-    diff = difflib.unified_diff(MINIMAL.splitlines(), after, lineterm="", n=0)
+    diff = difflib.unified_diff(base(edit).splitlines(), after, lineterm="", n=0)
     lines = [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     if edit.get("name"):
         lines.insert(0, f"# 文件名：{edit['name']}")
@@ -119,6 +132,8 @@ def _changed_lines(edit: dict[str, Any]) -> str:
         lines.insert(0, f"# 已安装 2024 年{state}{kinds[kind]}科目表")
     for name in edit.get("beside") or {}:
         lines.insert(0, f"# 同目录另有 {name}")
+    if "base" in edit:
+        lines.insert(0, f"# 对 tests/fixtures/{edit['base']} 的改动")
     return "\n".join(lines) or "（见说明）"
 
 
@@ -133,7 +148,8 @@ def render() -> str:
            "由 `scripts/diagnostics_doc.py` 根据 `tests/fixtures/rule_examples.yaml` 生成，"
            "其中每个示例都由 `tests/test_rule_catalogue.py` 运行验证：示例必须报出该规则，"
            "`tests/fixtures/minimal.yaml` 不得报出。请勿手工修改本文件。", "",
-           "示例是对最小数据文件 `tests/fixtures/minimal.yaml` 的改动（- 删去，+ 加入）。", ""]
+           "示例是对最小数据文件 `tests/fixtures/minimal.yaml`（预算）的改动（- 删去，+ 加入）；"
+           "决算的规则改动 `tests/fixtures/minimal-final.yaml`（金额单位为元），示例中注明。", ""]
     found = examples()
     for rule, entry in rules.items():
         example = found.get(rule, {})

@@ -40,9 +40,11 @@ def test_example_triggers_its_rule(rule: str, tmp_path: Path, monkeypatch) -> No
     assert rule in found, found
 
 
-def test_minimal_file_triggers_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "2024.yaml"
-    path.write_text(DOC["MINIMAL"], encoding="utf-8")
+@pytest.mark.parametrize("base", sorted(DOC["BASES"]))
+def test_minimal_file_triggers_nothing(base: str, tmp_path: Path) -> None:
+    name, text = DOC["BASES"][base]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
     assert pipeline.run(path).diagnostics == []
 
 

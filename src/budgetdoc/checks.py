@@ -158,8 +158,10 @@ def _balance(dept: Department, table: Table) -> list[Diagnostic]:
     return found
 
 
-def basic_by_economic(dept: Department) -> list[Diagnostic]:
-    """Table 6 total = table 5 基本支出 total (two decompositions of the same money)."""
+def basic_by_economic(dept: Department, rule: str = "crosstable.basic_by_economic"
+                      ) -> list[Diagnostic]:
+    """Table 6 total = table 5 基本支出 total (two decompositions of the same money); `rule`
+    and `rule`_rounding name the difference."""
     profile = dept.profile
     economic = dept.ledger.total(Filter(dimension=ECONOMIC))
     functional = dept.ledger.total(Filter(dimension=FUNCTION,
@@ -169,8 +171,7 @@ def basic_by_economic(dept: Department) -> list[Diagnostic]:
     if a == b:
         return []
     allowed = profile.tolerance_per_part * max(economic.parts, functional.parts)
-    rule = ("crosstable.basic_by_economic_rounding" if abs(a - b) <= allowed
-            else "crosstable.basic_by_economic")
+    rule = f"{rule}_rounding" if abs(a - b) <= allowed else rule
     where = dept.locate(("basic_economic",)) if economic.key else _where(dept, functional)
     return [diagnostic(rule, where, economic=dept.money(economic.value),
                        functional=dept.money(functional.value),
@@ -241,6 +242,7 @@ def staff_counts(dept: Department) -> list[Diagnostic]:
 def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[Diagnostic]:
     """Every comparison the narrative makes has last year's figure, and a reason if it moved."""
     out: list[Diagnostic] = []
+    prior_word = data_file("labels.yaml")["prior_figure"][dept.profile.kind]
     for comparison in found:
         if not comparison.required:
             if _entered(dept, comparison):
@@ -251,13 +253,14 @@ def changes(dept: Department, found: list[Comparison], prior_file: str) -> list[
         if comparison.prior_in_file is not None and comparison.prior is not None:
             shown = str if comparison.count else dept.money
             out.append(diagnostic("changes.prior_mismatch", where, item=comparison.label,
+                                  prior_word=prior_word,
                                   given=shown(comparison.prior),
                                   derived=shown(comparison.prior_in_file)))
         if comparison.prior is None:
             if comparison.id == "sangong.total":
                 continue  # reported on its items
             out.append(diagnostic("changes.missing_prior", where, item=comparison.label,
-                                  prior_file=prior_file))
+                                  prior_file=prior_file, prior_word=prior_word))
             continue
         diff = comparison.current - comparison.prior
         if (diff and not (comparison.reason or "").strip() and not comparison.count

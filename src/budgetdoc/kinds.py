@@ -101,7 +101,7 @@ def file_name(year: int, key: str) -> str:
 def year_and_kind(path: Path) -> tuple[int, str] | None:
     """(year, kind key) of a file named by the convention, or None (any other name)."""
     for kind in kinds().values():
-        match = re.fullmatch(rf"(\d{{4}}){re.escape(kind.suffix)}\.yaml", path.name)
+        match = re.fullmatch(rf"(\d{{4}}){re.escape(kind.suffix)}\.ya?ml", path.name)
         if match:
             return int(match.group(1)), kind.key
     return None

@@ -51,11 +51,25 @@ def text_rules(data: dict[str, Any], source_map: SourceMap, profile: str,
 
 
 def file_year(dept: Department) -> list[Diagnostic]:
-    named = datafiles.file_year(Path(dept.source_map.file))  # 2024.yaml, 2024年.yml, …
-    if named is not None and named != dept.year:
-        return [diagnostic("meta.year_mismatch", dept.locate(("meta", "year")),
-                           file_year=named, year=dept.year)]
-    return []
+    """A file named by the convention (2024.yaml, 2024.决算.yaml) names its year and kind:
+    both must be those inside it, since last year's and the same year's files are found by
+    name."""
+    from .kinds import by_key, file_name, year_and_kind
+
+    named = year_and_kind(Path(dept.source_map.file))
+    if named is None:
+        return []
+    year, kind = named
+    found = []
+    expected = file_name(dept.year, dept.profile.kind)
+    if year != dept.year:
+        found.append(diagnostic("meta.year_mismatch", dept.locate(("meta", "year")),
+                                file_year=year, year=dept.year, expected=expected))
+    if kind != dept.profile.kind:
+        found.append(diagnostic("meta.file_kind", dept.locate(("meta", "kind")),
+                                file_kind=by_key(kind).name, kind=dept.data["meta"]["kind"],
+                                expected=expected))
+    return found
 
 
 def future_year(dept: Department, today: datetime.date | None = None) -> list[Diagnostic]:

@@ -147,7 +147,7 @@ def economic_groups(ctx: _Context) -> list[Row]:
     for group in ctx.spec["groups"]:
         entries: list[tuple[list[str], tuple[str, ...], Filter | None, str]] = []
         for cls in group["classes"]:
-            for code in [cls, *dept.code_list.children("economic", cls)]:
+            for code in [cls, *_kuan(dept, cls)]:
                 texts = [code[:3], code[3:]] if split else [code]
                 entries.append((texts, (code, dept.economic_name(code)),
                                 Filter(dimension=ECONOMIC, economic=code),
@@ -178,6 +178,13 @@ def economic_groups(ctx: _Context) -> list[Row]:
     return rows
 
 
+def _kuan(dept: Any, cls: str) -> list[str]:
+    """The 款 of an economic 类: all the year's code list has (printed even when empty), and
+    any other the department entered money for."""
+    entered = dept.ledger.codes(Filter(dimension=ECONOMIC, economic=cls), "economic")
+    return sorted(set(dept.code_list.children("economic", cls)) | set(entered))
+
+
 def entries_level(columns: list[list[Any]], i: int) -> str:
     """A row is a 类 row when the first group has a 类 there (for the writers' emphasis)."""
     first = columns[0]
@@ -193,7 +200,7 @@ def economic_sums(dept: Any, spec: dict[str, Any]) -> tuple[dict[str, list[str]]
     for group in spec["groups"]:
         sums[group["label"]] = list(group["classes"])
         for cls in group["classes"]:
-            sums[cls] = dept.code_list.children("economic", cls)
+            sums[cls] = _kuan(dept, cls)
             if "class_identity" in spec:
                 identities[f"label:{cls}"] = spec["class_identity"]
         if "identity" in group:

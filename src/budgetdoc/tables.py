@@ -348,6 +348,8 @@ def build_table(department: Department, spec: dict[str, Any], lines: dict[str, s
         first = len(spec.get("left_columns", [{}]))
         sums = [{first + 1 + i: c["sum_of"] for i, c in enumerate(spec["right_columns"])
                  if "sum_of" in c}]
+        identities |= {f"column:{first + 1 + i}": c["identity"]
+                       for i, c in enumerate(spec["right_columns"]) if "identity" in c}
         label_sums = layouts.balance_sums(spec, department.profile.classes_for(department.year))
         identities |= layouts.balance_identities(spec)
     if spec["layout"] == "economic_groups":

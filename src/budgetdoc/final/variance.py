@@ -68,6 +68,9 @@ def variances(dept: Department) -> list[Variance]:
             items.append((spec["id"], spec["label"], selector, budget))
         for vid, label, chosen, budget in items:
             path: PathKey = ("changes", *vid.split("."))
-            found.append(Variance(vid, label, ledger.total(chosen).value, budget,
+            actual = ledger.total(chosen).value
+            if budget is None and not actual:
+                budget = Decimal(0)  # nothing spent and nothing budgeted: 0 against 0
+            found.append(Variance(vid, label, actual, budget,
                                   _entry(dept, path).get("budget_reason"), path))
     return found
