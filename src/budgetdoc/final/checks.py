@@ -55,8 +55,9 @@ def fund_balance(dept: Department) -> list[Diagnostic]:
     for fund in FUNDS:
         source = frozenset({fund})
         name = dept.profile.sources[fund]["name"]
-        codes = [""] if fund == "general_budget" else [""] + dept.ledger.codes(
-            Filter(sources=source), "function")
+        rows = [] if fund == "general_budget" else dept.ledger.codes(Filter(sources=source),
+                                                                      "function")
+        codes = ["", *rows]
         for code in codes:
             left = _sum(dept, {"opening", "income"}, source, code)
             right = _sum(dept, {"basic", "project", "closing"}, source, code)
