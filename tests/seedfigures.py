@@ -42,7 +42,7 @@ def table_figures(table: dict) -> Counter[str]:
     found: Counter[str] = Counter()
     for row in table["rows"]:
         for cell in row["cells"]:
-            value = normal(cell)
+            value = normal(cell if isinstance(cell, str) else cell["text"])
             if value and value.replace(".", "", 1).isdigit() and "." in value:
                 found[value] += 1
     return found

@@ -42,6 +42,7 @@ class Kind:
     schema: str
     label: str
     suffix: str  # after the year in the file name: "" | .决算
+    reads: tuple[str, ...]  # kinds whose file of the same year it reads (a 决算: the 预算)
     build_model: BuildModel
     link: Link  # figures from related files (the same year's 预算 of a 决算)
     checks: Callable[[Department], list[Diagnostic]]
@@ -96,6 +97,14 @@ def schema_of(kind: Any) -> str | None:
 def file_name(year: int, key: str) -> str:
     """The file name of a department's document of `year` and kind `key`: 2024.决算.yaml."""
     return f"{year}{by_key(key).suffix}.yaml"
+
+
+def related_paths(path: Path, year: int, key: str) -> list[Path]:
+    """The files beside `path` a document of `year` and kind `key` is also made from: last
+    year's of the same kind, and the same year's of the kinds it reads."""
+    found = [path.with_name(f"{year - 1}{by_key(key).suffix}{path.suffix}")]
+    found += [path.with_name(file_name(year, other)) for other in by_key(key).reads]
+    return [p for p in found if p != path]
 
 
 def year_and_kind(path: Path) -> tuple[int, str] | None:
