@@ -40,6 +40,8 @@ def dump(document: dict) -> str:
                 for row in block["rows"]:
                     lines.append(f"  {row['level'][:4]:4}| " + " | ".join(
                         _cell(c) for c in row["cells"]))
+                if "note" in block:
+                    lines.append(f"  {block['note']}")
                 if "empty_note" in block:
                     lines.append(f"  ({block['empty_note']})")
     lines += ["", *document["closing"]]

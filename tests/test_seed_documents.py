@@ -8,7 +8,6 @@ headings, so a figure only counts in the part where the seed prints it.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from collections import Counter
@@ -19,26 +18,9 @@ import pytest
 from budgetdoc import pipeline
 from budgetdoc.writers import docx, pdf
 from docx_dump import dump
-from seedfigures import EXAMPLES, FIGURE, expected, missing, normal
+from seedfigures import EXAMPLES, expected, missing, parts, text_figures
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _parts(text: str, headings: list[str]) -> list[str]:
-    """The text of each part: from its heading in the body (after the 目录, which lists every
-    part heading first) to the next part's heading."""
-    # A heading's characters may be split by spaces or line breaks in the extracted text.
-    keys = [re.compile(r"\s*".join(map(re.escape, re.sub(r"\s+", "", h)))) for h in headings]
-    position = keys[-1].search(text).end()  # the 目录's last entry
-    starts = []
-    for key in keys:
-        position = key.search(text, position).start()
-        starts.append(position)
-    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
-
-
-def _figures(text: str) -> Counter[str]:
-    return Counter(normal(f) for f in FIGURE.findall(text))
 
 
 def _share_found(want: list[str], have: Counter[str]) -> float:
@@ -65,15 +47,15 @@ def rendered(request, tmp_path_factory) -> tuple[str, list[str], str, str]:
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_seed_figures_are_in_the_right_part(rendered, kind: str) -> None:
     seed, headings, docx_text, pdf_text = rendered
-    parts = _parts(docx_text if kind == "docx" else pdf_text, headings)
-    assert len(parts) == 4
+    cut = parts(docx_text if kind == "docx" else pdf_text, headings)
+    assert len(cut) == 4
     want = expected(seed)
     part2 = [figure for figures in want["part2"].values() for figure in figures or []]
     part3 = [figure for figures in want["part3"].values() for figure in figures or []]
     assert len(part2) > 100 and len(part3) > 100
-    found2 = _share_found(part2, _figures(parts[1]))
-    found3 = _share_found(part3, _figures(parts[2]))
+    found2 = _share_found(part2, text_figures(cut[1]))
+    found3 = _share_found(part3, text_figures(cut[2]))
     assert found2 >= 0.97, (kind, "第二部分", found2)
     assert found3 >= 0.97, (kind, "第三部分", found3)
     # The other parts do not hold the tables: part 1 and part 4 have few figures, if any.
-    assert sum(_figures(parts[0]).values()) + sum(_figures(parts[3]).values()) < 10
+    assert sum(text_figures(cut[0]).values()) + sum(text_figures(cut[3]).values()) < 10
