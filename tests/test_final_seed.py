@@ -53,7 +53,8 @@ def result() -> pipeline.Result:
 
 
 def test_the_example_checks_clean(result) -> None:
-    assert result.ok and result.diagnostics == []
+    # Only notes: the four codes the partial 2024 list lacks, named in code_names.
+    assert result.ok and {d.rule for d in result.diagnostics} == {"codes.named"}
 
 
 def test_every_section_prints_the_seeds_figures(result) -> None:

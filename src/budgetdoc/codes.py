@@ -58,6 +58,12 @@ class CodeList:
         found = self.lists.get(kind)
         return bool(found and found.complete)
 
+    def children(self, kind: str, code: str) -> list[str]:
+        """The codes one level below `code` (款 of a 类, 项 of a 款), in code order."""
+        length = len(code) + 2
+        return sorted(c for c in self.names.get(kind, {})
+                      if len(c) == length and c.startswith(code))
+
 
 def folders() -> list[Path]:
     """Where lists are looked for, first match wins: BUDGETDOC_CODES, then data/codes."""
@@ -107,12 +113,6 @@ def read_list(path: Path) -> KindList | None:
     except OSError:
         return None
     return _read(path, stat.st_mtime_ns, stat.st_size)
-
-    def children(self, kind: str, code: str) -> list[str]:
-        """The codes one level below `code` (款 of a 类, 项 of a 款), in code order."""
-        length = len(code) + 2
-        return sorted(c for c in self.names.get(kind, {})
-                      if len(c) == length and c.startswith(code))
 
 
 @functools.cache

@@ -182,7 +182,7 @@ def _kuan(dept: Any, cls: str) -> list[str]:
     """The 款 of an economic 类: all the year's code list has (printed even when empty), and
     any other the department entered money for."""
     entered = dept.ledger.codes(Filter(dimension=ECONOMIC, economic=cls), "economic")
-    return sorted(set(dept.code_list.children("economic", cls)) | set(entered))
+    return sorted(set(dept.codes.code_list.children("economic", cls)) | set(entered))
 
 
 def entries_level(columns: list[list[Any]], i: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import codes as codelists
 from ..diagnostics import Diagnostic
 from ..ledger import FUNCTION, SANGONG, Ledger, Line
 from ..model import Department, _Builder
@@ -27,15 +28,12 @@ NONFISCAL = "nonfiscal"
 
 class _FinalBuilder(_Builder):
     def build(self) -> Department:
-        if self.code_list.year is None:
-            self.report("codes.no_list", ("meta", "year"), year=self.year)
-        self.given_names.update(self.data.get("code_names") or {})
+        self.codes.start(self.year)
         self._accounts()
         self._basic_economic()
         self._surplus()
         self._sangong_lines()
-        return Department(self.data, self.map, self.profile, Ledger(self.lines),
-                          self.code_list, self.given_names)
+        return Department(self.data, self.map, self.profile, Ledger(self.lines), self.codes)
 
     def _line(self, path: PathKey, value: Any, **fields: str) -> None:
         self.lines.append(Line(path, FUNCTION, self.amount(value), **fields))
@@ -50,7 +48,7 @@ class _FinalBuilder(_Builder):
                             first=seen[code])
                 continue
             seen[code] = self.map.values.get((*path, "function"), (0, 0))[0]
-            self._function_code(code, entry.get("name"), (*path, "function"))
+            self.codes.check(codelists.FUNCTION, code, (*path, "function"))
             for source, value in (entry.get("income") or {}).items():
                 self._line((*path, "income", source), value, source=source, kind="income",
                            function=code)

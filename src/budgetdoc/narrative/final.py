@@ -9,7 +9,7 @@ from typing import Any
 from ..final.variance import Variance, variances
 from ..ledger import ECONOMIC, Filter
 from ..numbers import round_cent
-from .context import Context, Money
+from .context import Context
 from .providers import provider
 
 KIND = "final"
@@ -34,7 +34,7 @@ def variance(ctx: Context, vid: str) -> dict[str, Any]:
         reason = (phrases["zero"].get(vid, phrases["zero_fallback"]) if not v.actual
                   else phrases["equal"])
     rate = v.rate
-    return {"budget": Money(budget), "actual": Money(v.actual), "reason": reason,
+    return {"budget": ctx.money(budget), "actual": ctx.money(v.actual), "reason": reason,
             "rate": None if rate is None else f"{rate:.2f}", "label": v.label}
 
 
@@ -48,7 +48,7 @@ def _items(ctx: Context, whole: Decimal, entries: list[dict[str, Any]], key: str
         else:
             amount = total(ctx, None, entry["kinds"])
         if amount or ctx.spec["all_sources"]:
-            found.append({"name": entry["name"], "amount": Money(amount),
+            found.append({"name": entry["name"], "amount": ctx.money(amount),
                           "share": f"{ctx.share(f'{prefix}.{i}', amount, whole):.2f}"})
     return found
 
@@ -57,28 +57,28 @@ def _items(ctx: Context, whole: Decimal, entries: list[dict[str, Any]], key: str
 def summary(ctx: Context) -> dict[str, Any]:
     """收入支出决算总表's bottom rows and the year-on-year change of the total."""
     return {"s": {
-        "income_total": Money(total(ctx, None, ["income", "surplus_used", "opening"])),
-        "income": Money(total(ctx, None, ["income"])),
-        "surplus_used": Money(total(ctx, None, ["surplus_used"])),
-        "opening": Money(total(ctx, None, ["opening"])),
-        "expense_total": Money(total(ctx, None, [*SPENDING, "distribution", "closing"])),
-        "expense": Money(total(ctx, None, SPENDING)),
-        "distribution": Money(total(ctx, None, ["distribution"])),
-        "closing": Money(total(ctx, None, ["closing"])),
+        "income_total": ctx.money(total(ctx, None, ["income", "surplus_used", "opening"])),
+        "income": ctx.money(total(ctx, None, ["income"])),
+        "surplus_used": ctx.money(total(ctx, None, ["surplus_used"])),
+        "opening": ctx.money(total(ctx, None, ["opening"])),
+        "expense_total": ctx.money(total(ctx, None, [*SPENDING, "distribution", "closing"])),
+        "expense": ctx.money(total(ctx, None, SPENDING)),
+        "distribution": ctx.money(total(ctx, None, ["distribution"])),
+        "closing": ctx.money(total(ctx, None, ["closing"])),
         "change": ctx.change("total")}}
 
 
 @provider(KIND, "income")
 def income(ctx: Context) -> dict[str, Any]:
     whole = total(ctx, None, ["income"])
-    return {"income": Money(whole),
+    return {"income": ctx.money(whole),
             "items": _items(ctx, whole, ctx.spec["income_sources"], "sources", "income")}
 
 
 @provider(KIND, "expenditure")
 def expenditure(ctx: Context) -> dict[str, Any]:
     whole = total(ctx, None, SPENDING)
-    return {"expense": Money(whole),
+    return {"expense": ctx.money(whole),
             "items": _items(ctx, whole, ctx.spec["expenditure_kinds"], "kinds", "expenditure")}
 
 
@@ -86,12 +86,12 @@ def expenditure(ctx: Context) -> dict[str, Any]:
 def fiscal(ctx: Context) -> dict[str, Any]:
     f = ["fiscal"]
     return {"f": {
-        "income_total": Money(total(ctx, f, ["income", "opening"])),
-        "opening": Money(total(ctx, f, ["opening"])),
-        "income": Money(total(ctx, f, ["income"])),
-        "expense_total": Money(total(ctx, f, ["basic", "project", "closing"])),
-        "closing": Money(total(ctx, f, ["closing"])),
-        "expense": Money(total(ctx, f, ["basic", "project"])),
+        "income_total": ctx.money(total(ctx, f, ["income", "opening"])),
+        "opening": ctx.money(total(ctx, f, ["opening"])),
+        "income": ctx.money(total(ctx, f, ["income"])),
+        "expense_total": ctx.money(total(ctx, f, ["basic", "project", "closing"])),
+        "closing": ctx.money(total(ctx, f, ["closing"])),
+        "expense": ctx.money(total(ctx, f, ["basic", "project"])),
         "change": ctx.change("fiscal"), "variance": variance(ctx, "fiscal")}}
 
 
@@ -110,12 +110,12 @@ def general(ctx: Context) -> dict[str, Any]:
     classes = []
     for code in sorted({c[:3] for c in codes}):
         amount = total(ctx, g, spending, function=code)
-        classes.append({"name": ctx.dept.function_name(code), "amount": Money(amount),
+        classes.append({"name": ctx.dept.function_name(code), "amount": ctx.money(amount),
                         "share": f"{ctx.share(f'general.classes.{code}', amount, whole):.2f}"})
     by_prior = ctx.spec["function_basis"] == "prior"
     functions = []
     for code in codes:
-        item = _function_names(ctx, code) | {"amount": Money(total(ctx, g, spending,
+        item = _function_names(ctx, code) | {"amount": ctx.money(total(ctx, g, spending,
                                                                      function=code))}
         if by_prior:
             item["change"] = ctx.change(f"functions.{code}")
@@ -123,7 +123,7 @@ def general(ctx: Context) -> dict[str, Any]:
             item["variance"] = variance(ctx, f"functions.{code}")
         functions.append(item)
     return {"g": {
-        "total": Money(whole),
+        "total": ctx.money(whole),
         "share": f"{ctx.share('general', whole, total(ctx, None, SPENDING)):.2f}",
         "change": ctx.change("general"), "variance": variance(ctx, "general"),
         "classes": classes, "functions": functions, "by_prior": by_prior}}
@@ -142,8 +142,8 @@ def basic(ctx: Context) -> dict[str, Any]:
                 names[key].append(dept.economic_name(code))
     amounts = {key: ledger.total(economic.narrow(kinds=frozenset({key}))).value
                for key in groups}
-    return {"b": {"total": Money(sum(amounts.values(), Decimal(0))),
-                  **{key: Money(value) for key, value in amounts.items()},
+    return {"b": {"total": ctx.money(sum(amounts.values(), Decimal(0))),
+                  **{key: ctx.money(value) for key, value in amounts.items()},
                   **{f"{key}_names": value for key, value in names.items()}}}
 
 
@@ -154,13 +154,13 @@ def _fund(ctx: Context, source: str) -> dict[str, Any]:
     selector = Filter(sources=ctx.dept.profile.source_set(s), kinds=frozenset(spending))
     purposes = {a["function"]: a.get("purpose") for a in ctx.dept.data.get("accounts") or []}
     items = [_function_names(ctx, code) | {
-        "amount": Money(total(ctx, s, spending, function=code)), "purpose": purposes.get(code)}
+        "amount": ctx.money(total(ctx, s, spending, function=code)), "purpose": purposes.get(code)}
         for code in ctx.dept.ledger.codes(selector, "function")]
     return {"empty": not any(ln.amount for ln in lines),
-            "income": Money(total(ctx, s, ["income"])),
-            "expense": Money(total(ctx, s, spending)),
-            "opening": Money(total(ctx, s, ["opening"])),
-            "closing": Money(total(ctx, s, ["closing"])), "items": items}
+            "income": ctx.money(total(ctx, s, ["income"])),
+            "expense": ctx.money(total(ctx, s, spending)),
+            "opening": ctx.money(total(ctx, s, ["opening"])),
+            "closing": ctx.money(total(ctx, s, ["closing"])), "items": items}
 
 
 @provider(KIND, "fund")

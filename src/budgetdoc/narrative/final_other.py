@@ -10,7 +10,7 @@ from ..final import selfeval
 from ..ledger import SANGONG, Filter
 from ..numbers import fmt_amount, share
 from .common import money
-from .context import Context, Money
+from .context import Context
 from .final import KIND, variance
 from .providers import provider
 
@@ -44,7 +44,7 @@ def sangong(ctx: Context) -> dict[str, Any]:
     items = []
     for key, members in parts.items():
         amount = _actual(ctx, *members)
-        items.append({"name": names[key]["name"], "amount": Money(amount),
+        items.append({"name": names[key]["name"], "amount": ctx.money(amount),
                       "share": f"{ctx.share(f'sangong.{key}', amount, whole):.2f}",
                       "change": ctx.change(f"sangong.{key}")})
     vehicles = data.get("vehicles") or {}
@@ -52,18 +52,18 @@ def sangong(ctx: Context) -> dict[str, Any]:
     owned = owned_vehicles(ctx.dept.data, ctx.spec["vehicle_kinds"])
     outbound, reception = data.get("outbound") or {}, data.get("reception") or {}
     return {"sg": {
-        "total": Money(whole), "change": ctx.change("sangong.total"), "items": items,
-        "outbound": {"amount": Money(_actual(ctx, "outbound")),
+        "total": ctx.money(whole), "change": ctx.change("sangong.total"), "items": items,
+        "outbound": {"amount": ctx.money(_actual(ctx, "outbound")),
                      "content": _content(ctx, "outbound"),
                      "groups": outbound.get("groups", 0), "people": outbound.get("people", 0)},
-        "vehicle": {"amount": Money(_actual(ctx, "vehicle_purchase", "vehicle_operation")),
-                    "purchase": Money(_actual(ctx, "vehicle_purchase")),
-                    "operation": Money(_actual(ctx, "vehicle_operation")),
+        "vehicle": {"amount": ctx.money(_actual(ctx, "vehicle_purchase", "vehicle_operation")),
+                    "purchase": ctx.money(_actual(ctx, "vehicle_purchase")),
+                    "operation": ctx.money(_actual(ctx, "vehicle_operation")),
                     "content": _content(ctx, "vehicle_operation"),
                     "purchased": vehicles.get("purchased", 0), "held": held, "owned": owned,
                     "reason": vehicles.get("difference_reason") if held != owned
                     else ctx.spec["vehicles_equal"]},
-        "reception": {"amount": Money(_actual(ctx, "reception")),
+        "reception": {"amount": ctx.money(_actual(ctx, "reception")),
                       "content": _content(ctx, "reception"),
                       "batches": reception.get("batches", 0),
                       "people": reception.get("people", 0)},
@@ -79,7 +79,7 @@ def _procurement(ctx: Context) -> dict[str, Any] | None:
     goods, works, services = (money(ctx, p.get(k)) for k in ("goods", "works", "services"))
     whole = goods.value + works.value + services.value
     sme, small = money(ctx, p.get("sme")), money(ctx, p.get("small_micro"))
-    return {"goods": goods, "works": works, "services": services, "total": Money(whole),
+    return {"goods": goods, "works": works, "services": services, "total": ctx.money(whole),
             "sme": sme, "small_micro": small, "sme_share": f"{share(sme.value, whole):.2f}",
             "small_micro_share": f"{share(small.value, whole):.2f}"}
 
@@ -113,10 +113,10 @@ def performance(ctx: Context) -> dict[str, Any]:
     data = ctx.dept.data.get("performance") or {}
     return {"p": {
         "department_tables": summary.department_tables,
-        "department_full_year": Money(summary.department_full_year),
-        "department_executed": Money(summary.department_executed),
-        "projects": summary.projects, "full_year": Money(summary.full_year),
-        "executed": Money(summary.executed),
+        "department_full_year": ctx.money(summary.department_full_year),
+        "department_executed": ctx.money(summary.department_executed),
+        "projects": summary.projects, "full_year": ctx.money(summary.full_year),
+        "executed": ctx.money(summary.executed),
         "achievements": data.get("achievements") or "", "problems": data.get("problems") or "",
         "measures": data.get("measures") or "", "tables": list(ctx.named)}}
 
