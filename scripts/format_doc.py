@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Build docs/data-file-reference.md (Chinese) from the department file's JSON Schema, with an
-example for every key taken from the example departments.
+example for every key taken from the example departments; and the same for the 决算 file
+(docs/final-file-reference.md, from schemas/final.schema.json).
 
     .venv/bin/python scripts/format_doc.py > docs/data-file-reference.md
+    .venv/bin/python scripts/format_doc.py 决算 > docs/final-file-reference.md
 
 tests/test_docs.py checks that this output is the file in docs/, so a key added to the schema
 is documented as soon as the reference is regenerated, and never silently missing.
@@ -17,11 +19,29 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((ROOT / "schemas" / "department.schema.json").read_text("utf-8"))
-CANONICAL = "changji-beijing-office"  # the example using every key, looked in first
-EXAMPLES = sorted((ROOT / "examples" / "departments").glob("*/2024.yaml"),
-                  key=lambda p: (p.parent.name != CANONICAL, p.parent.name))
+# Per kind of document: its schema, the example files (the one using every key first), the
+# reference's file name and title.
+KINDS = {
+    "预算": ("department.schema.json", "2024.yaml", "changji-beijing-office",
+             "data-file-reference.md", "部门数据文件各项说明"),
+    "决算": ("final.schema.json", "2024.决算.yaml", "urumqi-finance-committee",
+             "final-file-reference.md", "部门决算数据文件各项说明"),
+}
 LONGEST = 36  # characters of an example shown
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((ROOT / "schemas" / KINDS[kind][0]).read_text("utf-8"))
+    return loaded
+
+
+SCHEMA = _schema("预算")  # the schema being documented (render sets it)
+
+
+def _examples(kind: str) -> list[Path]:
+    _, name, canonical, _, _ = KINDS[kind]
+    return sorted((ROOT / "examples" / "departments").glob(f"*/{name}"),
+                  key=lambda p: (p.parent.name != canonical, p.parent.name))
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +121,7 @@ def _shown(value: Any) -> str:
     if value is None or isinstance(value, dict):
         return ""
     if isinstance(value, list):
-        value = json.dumps(value, ensure_ascii=False) if value else "[]"
+        value = json.dumps(value, ensure_ascii=False, default=str) if value else "[]"
     text = str(value).replace("\n", " ").replace("|", "\\|")
     return f"`{text[:LONGEST]}…`" if len(text) > LONGEST else f"`{text}`"
 
@@ -117,14 +137,17 @@ def _rows(node: dict[str, Any], path: list[str], data: list[Any]) -> Iterator[st
         yield from _rows(sub, here, data)
 
 
-def render() -> str:
+def render(kind: str = "预算") -> str:
     sys.path.insert(0, str(ROOT / "src"))
     from budgetdoc.yamlload import load_file  # amounts as typed: 35.20, not 35.2
 
+    global SCHEMA
+    SCHEMA = _schema(kind)
+    schema_file, _, _, document, title = KINDS[kind]
     unit = SCHEMA["properties"]["meta"]["properties"]["unit"]["enum"][0]  # amounts as shown
-    data = [d for d in (load_file(p)[0] for p in EXAMPLES) if d["meta"]["unit"] == unit]
-    out = ["# 部门数据文件各项说明（docs/data-file-reference.md）", "",
-           "由 `scripts/format_doc.py` 根据 `schemas/department.schema.json` 生成，示例取自 "
+    data = [d for d in (load_file(p)[0] for p in _examples(kind)) if d["meta"]["unit"] == unit]
+    out = [f"# {title}（docs/{document}）", "",
+           f"由 `scripts/format_doc.py` 根据 `schemas/{schema_file}` 生成，示例取自 "
            "`examples/departments` 中以万元填报的部门（过长的只显示开头）；"
            "`tests/test_docs.py` 检查本文件与数据格式一致。请勿手工修改本文件。"
            "怎样从零写一个部门的数据文件，见《用户指南》（docs/user-guide.md）。", "",
@@ -145,4 +168,4 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(render())
+    sys.stdout.write(render(*sys.argv[1:2]))

@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "user-guide.md"
 
 
-def test_data_file_reference_is_current() -> None:
-    expected = runpy.run_path(str(ROOT / "scripts" / "format_doc.py"))["render"]()
-    actual = (ROOT / "docs" / "data-file-reference.md").read_text("utf-8")
-    assert actual == expected, "run: .venv/bin/python scripts/format_doc.py > " \
-                               "docs/data-file-reference.md"
+@pytest.mark.parametrize(("kind", "document"), [("预算", "data-file-reference.md"),
+                                              ("决算", "final-file-reference.md")])
+def test_data_file_reference_is_current(kind: str, document: str) -> None:
+    expected = runpy.run_path(str(ROOT / "scripts" / "format_doc.py"))["render"](kind)
+    actual = (ROOT / "docs" / document).read_text("utf-8")
+    assert actual == expected, f"run: .venv/bin/python scripts/format_doc.py {kind} > " \
+                               f"docs/{document}"
 
 
 def test_profile_guide_is_current() -> None:
@@ -49,7 +51,8 @@ def test_the_readme_opens_with_the_two_commands() -> None:
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/user-guide.md", "docs/development.md",
-                                      "docs/transcribing.md", "docs/profiles.md"])
+                                      "docs/transcribing.md", "docs/profiles.md",
+                                      "docs/final-guide.md"])
 def test_relative_links_and_named_files_exist(document: str) -> None:
     path = ROOT / document
     text = path.read_text("utf-8")
