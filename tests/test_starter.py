@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from budgetdoc import cli, pipeline, starter
+from budgetdoc.kinds import file_name
 from budgetdoc.profile import SEARCH_ENV
+from budgetdoc.resources import data_file
 
 PLACEHOLDER = "待填写"
 
@@ -31,7 +33,7 @@ def _unfilled(text: str) -> int:
                                                for k in kinds])
 def test_every_starting_file_checks_with_only_fill_in_messages(tmp_path: Path, profile: str,
                                                                 kind: str) -> None:
-    path = tmp_path / "2026.yaml"
+    path = tmp_path / file_name(2026, data_file("kinds.yaml")[kind]["key"])
     path.write_text(starter.render(2026, kind, profile, None), encoding="utf-8")
     diagnostics = pipeline.run(path).diagnostics
     assert {d.rule for d in diagnostics} == {"text.placeholder"}
@@ -46,7 +48,7 @@ def test_the_default_budget_has_one_and_a_region_inherits_it(tmp_path: Path,
     (region / "profile.yaml").write_text("label: 某地格式\nextends: default\nkinds: [budget]\n",
                                          encoding="utf-8")
     monkeypatch.setenv(SEARCH_ENV, str(tmp_path))
-    assert starter.available()["region"] == ["预算"]  # none of its own: the default's
+    assert starter.available()["region"] == ["预算", "决算"]  # none of its own: the default's
     data = yaml.safe_load(starter.render(2026, "预算", "region", "某局"))
     assert data["meta"]["profile"] == "region"
     assert "profile" not in yaml.safe_load(starter.render(2026, "预算", "default", "某局"))[
@@ -75,7 +77,6 @@ def test_new_into_a_folder_takes_the_year(tmp_path: Path, capsys) -> None:
     (["x/notes.yaml"], "无法从“x/notes.yaml”看出预算年度"),
     (["x"], "无法从“x”看出预算年度"),
     (["x/2026.yaml", "--year", "2025"], "与 --year 2025 不一致"),
-    (["x/2026.yaml", "--kind", "决算"], "没有地区格式 default、文档类型 决算 的起始文件模板；现有："),
     (["x/2026.yaml", "--profile", "nowhere"], "没有地区格式 nowhere"),
 ])
 def test_new_explains_what_it_cannot_do(tmp_path: Path, capsys, monkeypatch, args: list[str],
@@ -147,3 +148,24 @@ def test_the_starting_file_filled_in_checks_clean_and_builds(tmp_path: Path) -> 
     # No list of 2026 codes ships: the 2024 one is used, which is said once, as a note.
     assert [d.rule for d in result.diagnostics] == ["codes.other_year"]
     assert result.ok and result.document is not None
+
+
+def test_a_kind_without_a_starting_file_is_named_with_those_there(tmp_path: Path, capsys,
+                                                                  monkeypatch) -> None:
+    region = tmp_path / "region"
+    region.mkdir()
+    (region / "profile.yaml").write_text("label: 某地格式\nkinds: [final]\n", encoding="utf-8")
+    monkeypatch.setenv(SEARCH_ENV, str(tmp_path))
+    status, _, err = _new(capsys, str(tmp_path / "x" / "2026.决算.yaml"), "--kind", "决算",
+                          "--profile", "region")
+    assert status == 2
+    assert "没有地区格式 region、文档类型 决算 的起始文件模板；现有：" in err
+
+
+def test_new_final_into_a_folder_is_named_by_year_and_kind(tmp_path: Path, capsys) -> None:
+    status, out, _ = _new(capsys, str(tmp_path / "某局"), "--year", "2026", "--kind", "决算")
+    path = tmp_path / "某局" / "2026.决算.yaml"
+    assert status == 0 and f"已生成：{path}" in out
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert data["meta"]["kind"] == "决算" and data["meta"]["year"] == 2026
+    assert "# 每一项的含义和示例见 docs/final-file-reference.md" in path.read_text("utf-8")

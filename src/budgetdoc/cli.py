@@ -156,7 +156,7 @@ def _new(args: argparse.Namespace) -> int:
     from .starter import StarterError, render, target
 
     try:
-        path, year = target(args.file, args.year)
+        path, year = target(args.file, args.year, args.kind)
         text = render(year, args.kind, args.profile, args.department)
     except StarterError as error:
         print(str(error), file=sys.stderr)

@@ -77,14 +77,19 @@ def render(year: int, kind: str, profile: str, department: str | None) -> str:
         department_label=department or _text("this_department"))
 
 
-def target(path: Path, year: int | None) -> tuple[Path, int]:
-    """The file to write and its year: a folder gets `<year>.yaml`; a `<year>.yaml` file
-    gives its year, which --year must not contradict."""
+def target(path: Path, year: int | None, kind: str = "预算") -> tuple[Path, int]:
+    """The file to write and its year: a folder gets the kind's file of the year
+    (`<year>.yaml`, `<year>.决算.yaml`: data/kinds.yaml); a file so named gives its year,
+    which --year must not contradict."""
+    from .kinds import file_name, year_and_kind
+
     if path.suffix.lower() not in (".yaml", ".yml"):
         if year is None:
             raise StarterError(_text("year_needed", path=path))
-        return path / f"{year}.yaml", year
-    stem_year = file_year(path)  # 2026.yaml, 2026年.yml, … (data/files.yaml)
+        known = data_file("kinds.yaml").get(kind)
+        return path / file_name(year, known["key"] if known else "budget"), year
+    named = year_and_kind(path)
+    stem_year = named[0] if named else None
     if stem_year is not None and year is not None and stem_year != year:
         raise StarterError(_text("year_mismatch", path=path, year=year))
     chosen = year if year is not None else stem_year
