@@ -77,7 +77,7 @@ def render(year: int, kind: str, profile: str, department: str | None) -> str:
         department_label=department or _text("this_department"))
 
 
-def target(path: Path, year: int | None, kind: str = "预算") -> tuple[Path, int]:
+def target(path: Path, year: int | None, kind: str | None = None) -> tuple[Path, int]:
     """The file to write and its year: a folder gets the kind's file of the year
     (`<year>.yaml`, `<year>.决算.yaml`: data/kinds.yaml); a file so named gives its year,
     which --year must not contradict."""
@@ -86,7 +86,7 @@ def target(path: Path, year: int | None, kind: str = "预算") -> tuple[Path, in
     if path.suffix.lower() not in (".yaml", ".yml"):
         if year is None:
             raise StarterError(_text("year_needed", path=path))
-        known = data_file("kinds.yaml").get(kind)
+        known = data_file("kinds.yaml").get(kind) if kind else None
         return path / file_name(year, known["key"] if known else "budget"), year
     named = year_and_kind(path)
     stem_year = named[0] if named else None
