@@ -87,14 +87,33 @@ def test_computed_self_evaluation_figures(result) -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(result, tmp_path_factory) -> tuple[list[str], str, str]:
-    document = result.document
-    docx_text = dump(docx.render(document))
+def files(result, tmp_path_factory) -> tuple[bytes, Path]:
+    """The DOCX and the PDF of the example (the PDF as a file, for poppler)."""
     path = tmp_path_factory.mktemp("002") / "document.pdf"
-    path.write_bytes(pdf.render(document))
+    path.write_bytes(pdf.render(result.document))
+    return docx.render(result.document), path
+
+
+@pytest.fixture(scope="module")
+def rendered(result, files) -> tuple[list[str], str, str]:
+    docx_bytes, path = files
     pdf_text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                               capture_output=True, text=True).stdout
-    return [part.heading for part in document.parts], docx_text, pdf_text
+    return [part.heading for part in result.document.parts], dump(docx_bytes), pdf_text
+
+
+def test_two_builds_are_byte_identical(result, files) -> None:
+    docx_bytes, path = files
+    assert docx.render(result.document) == docx_bytes
+    assert pdf.render(result.document) == path.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None,
+                    reason="poppler-utils is installed by scripts/bootstrap.sh")
+def test_every_font_of_the_pdf_is_embedded(files) -> None:
+    listing = subprocess.run(["pdffonts", str(files[1])], check=True, capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    assert listing and all(line.split()[-5] == "yes" for line in listing), listing
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None,
