@@ -30,9 +30,10 @@ SCHEMAS = ROOT / "schemas" / "profile"
 # Examples the providers are run on to list the values they give (each provider on the first
 # whose profile it works with).
 SAMPLES = ["examples/departments/changji-beijing-office/2024.yaml",
-           "examples/departments/sh-wanli/2025.yaml"]
+           "examples/departments/sh-wanli/2025.yaml",
+           "examples/departments/urumqi-finance-committee/2024.决算.yaml"]
 BLOCK = re.compile(r"(<!-- 生成：(\w+) -->\n).*?(<!-- 生成结束 -->)", re.S)
-KIND_NAMES = {"*": "各种文档", "budget": "预算（budget）"}
+KIND_NAMES = {"*": "各种文档", "budget": "预算（budget）", "final": "决算（final）"}
 
 
 def _cell(text: Any) -> str:
@@ -108,7 +109,8 @@ def table_keys() -> str:
 
 def _values() -> dict[str, dict[str, list[str]]]:
     """kind → provider → the names of the values it gives, found by running it."""
-    from budgetdoc import performance, pipeline, tables
+    from budgetdoc import pipeline, tables
+    from budgetdoc.kinds import by_key
     from budgetdoc.narrative.context import Context
     from budgetdoc.narrative.providers import PROVIDERS
 
@@ -119,7 +121,7 @@ def _values() -> dict[str, dict[str, list[str]]]:
         assert department is not None and result.ok, sample
         contexts.append(Context(department, result.comparisons,
                                 tables.build_tables(department), {},
-                                performance.tables(department)))
+                                by_key(department.profile.kind).named_tables(department)))
     found: dict[str, dict[str, list[str]]] = {}
     for kind, providers in PROVIDERS.items():
         for name, provider in providers.items():

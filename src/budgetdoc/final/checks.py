@@ -108,7 +108,7 @@ def vehicles(dept: Department) -> list[Diagnostic]:
     """公务用车保有量 ≠ 国有资产中的车辆: the narrative must say why."""
     data = (dept.data.get("sangong") or {}).get("vehicles") or {}
     kinds = dept.profile.data("narrative.yaml")["vehicle_kinds"]
-    owned = sum(int(((dept.data.get("assets") or {}).get("vehicles") or {}).get(k, 0))
+    owned = sum(int(((dept.data.get("assets") or {}).get("vehicles") or {}).get(k["key"], 0))
                 for k in kinds)
     held = int(data.get("held", 0))
     if held == owned or str(data.get("difference_reason") or "").strip():

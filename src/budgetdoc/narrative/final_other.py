@@ -28,10 +28,10 @@ def _content(ctx: Context, item: str) -> str:
     return str(entry.get("content") or zero)
 
 
-def owned_vehicles(data: dict[str, Any], kinds: dict[str, str]) -> int:
+def owned_vehicles(data: dict[str, Any], kinds: list[dict[str, str]]) -> int:
     """国有资产占用情况中的车辆: the eight kinds added up."""
     vehicles = (data.get("assets") or {}).get("vehicles") or {}
-    return sum(int(vehicles.get(k, 0)) for k in kinds)
+    return sum(int(vehicles.get(k["key"], 0)) for k in kinds)
 
 
 @provider(KIND, "sangong")
@@ -96,7 +96,7 @@ def _assets(ctx: Context) -> dict[str, Any] | None:
         "buildings": money(ctx, buildings.get("value")),
         "count": owned_vehicles(ctx.dept.data, kinds),
         "value": money(ctx, vehicles.get("value")),
-        "kinds": [{"name": name, "count": vehicles.get(key, 0)} for key, name in kinds.items()],
+        "kinds": [{"name": k["name"], "count": vehicles.get(k["key"], 0)} for k in kinds],
         "other_description": vehicles.get("other_description") or "",
         "over_100": a.get("equipment_over_100", 0)}
 
