@@ -216,7 +216,7 @@ def test_a_damaged_state_file_means_a_full_build(folder: Path, tmp_path: Path, c
     assert status == 0 and "生成 1，未改动跳过 0" in stdout
     assert "状态文件 .budgetdoc/state.json 无法识别，已忽略" in stderr
     state = json.loads((out / ".budgetdoc" / "state.json").read_text("utf-8"))
-    assert state["version"] == 2 and len(state["departments"]) == 1
+    assert state["version"] == 3 and len(state["departments"]) == 1
 
 
 def test_a_department_that_breaks_keeps_and_links_its_last_good_output(

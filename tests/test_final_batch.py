@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from budgetdoc import batch, cli
+from budgetdoc import batch, cli, datafiles
 from conftest import MINIMAL
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,9 +32,9 @@ def test_a_folder_gives_each_kind_its_latest_year(tmp_path: Path) -> None:
                      "b/2024.说明.yaml"]:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("x: 1\n", encoding="utf-8")
-    found = sorted(p.relative_to(tmp_path).as_posix() for p in batch.select_files([tmp_path]))
+    found = sorted(p.relative_to(tmp_path).as_posix() for p in datafiles.select_files([tmp_path]))
     assert found == ["a/2023.决算.yaml", "a/2024.yaml", "b/2023.决算.yaml"]
-    by_year = batch.select_files([tmp_path], year=2023)
+    by_year = datafiles.select_files([tmp_path], year=2023)
     assert sorted(p.name for p in by_year) == ["2023.yaml", "2023.决算.yaml", "2023.决算.yaml"]
 
 

@@ -27,11 +27,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
-from . import __version__, pipeline, state
+from . import __version__, state
 from . import codes as codelists
 from . import profile as profiles
-from .datafiles import declared, file_year
+from .datafiles import declared, declared_kind, file_year
 from .job import build_department, environment_text, texts, worker_died
+from .kinds import related_paths, year_and_kind
 from .outdir import OutputFolder, Refused, WriteFailed, open_output
 from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
 from .state import Outcome, recorded
@@ -71,15 +72,15 @@ def tool_fingerprint(fonts_dir: Path | None = None) -> str:
 
 
 def input_files(path: Path) -> list[Path]:
-    """The files a department's output is made from: its own and last year's beside it.
+    """The files a department's output is made from: its own, last year's beside it, and for
+    a 决算 the same year's 预算 (kinds.related_paths).
 
     For a file not named by its year, every YAML file beside it counts (its year is inside).
     """
-    year = file_year(path)
-    if year is None:
+    named = year_and_kind(path)
+    if named is None:
         return sorted(p for p in path.parent.glob("*.yaml") if p.is_file())
-    prior = pipeline.prior_path(path, year)
-    return [path, prior] if prior.is_file() else [path]
+    return [path, *(p for p in related_paths(path, *named) if p.is_file())]
 
 
 def fingerprint(path: Path, tool: str) -> str:
@@ -312,7 +313,8 @@ def _run(todo: list[tuple[Path, str]], folder: OutputFolder, fonts_dir: Path | N
         else:
             status, detail = "internal", f"{type(result).__name__}: {result}"
         yield Outcome(str(source), file_year(source), declared(source)[1], status,
-                      action="checked", fingerprint=print_fingerprint, detail=detail)
+                      kind=declared_kind(source), action="checked",
+                      fingerprint=print_fingerprint, detail=detail)
 
 
 def _clashes(files: list[Path], entries: dict[str, dict[str, Any]]) -> dict[str, Outcome]:
@@ -323,28 +325,29 @@ def _clashes(files: list[Path], entries: dict[str, dict[str, Any]]) -> dict[str,
     and so does a file of this run declaring those of another, still existing file built
     in an earlier run. Nothing about a clash is recorded; it is looked for on every run.
     """
-    claims: dict[tuple[int | None, str], list[str]] = {}
+    claims: dict[tuple[int | None, str, str], list[str]] = {}
     this_run = {key(source) for source in files}
-    for source in files:
+    for source in files:  # one department, year and kind of document: a 决算 is no clash
         year, name = declared(source)
         if name:
-            claims.setdefault((year or file_year(source), name), []).append(str(source))
+            claims.setdefault((year or file_year(source), name, declared_kind(source)),
+                              []).append(str(source))
     for name, entry in entries.items():
         earlier = recorded(entry)
         if name in this_run or earlier is None or not earlier.outputs or \
                 not earlier.department or not Path(name).is_file():
             continue
-        claim = claims.get((earlier.year, earlier.department))
+        claim = claims.get((earlier.year, earlier.department, earlier.kind))
         if claim:
             claim.append(earlier.source)
     clashing = {}
-    for (year, department), sources in claims.items():
+    for (year, department, kind), sources in claims.items():
         if len(sources) < 2:
             continue
         for source in sources:
             if key(Path(source)) in this_run:
                 clashing[key(Path(source))] = Outcome(
-                    source, year, department, "failed", action="checked",
+                    source, year, department, "failed", kind=kind, action="checked",
                     detail=texts()["same_department"].format(others=_others(sources, source)))
     return clashing
 

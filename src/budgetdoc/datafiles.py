@@ -50,11 +50,19 @@ def prior_file(path: Path, year: int) -> Path:
     """Last year's file of the same kind beside `path`, whatever accepted spelling it has;
     if there is none, the name it would have (`2023.yaml` next to `2024.yaml`)."""
     kind = (recognise(path) or (year, ""))[1]
+    return same_kind_file(path, year - 1, kind)
+
+
+def same_kind_file(path: Path, year: int, kind: str) -> Path:
+    """The file of `year` and `kind` (预算, 决算) beside `path`, whatever accepted spelling it
+    has; if there is none, the name it would have (`2023.yaml`, `2024.决算.yaml`: the kind's
+    suffix in data/kinds.yaml)."""
     if path.parent.is_dir():
         for sibling in sorted(path.parent.iterdir()):
-            if sibling.is_file() and recognise(sibling) == (year - 1, kind):
+            if sibling.is_file() and recognise(sibling) == (year, kind):
                 return sibling
-    return path.with_name(f"{year - 1}{path.suffix}")
+    suffix = (data_file("kinds.yaml").get(kind) or {}).get("suffix", "")
+    return path.with_name(f"{year}{suffix}{path.suffix}")
 
 
 @dataclass
@@ -124,18 +132,33 @@ def without_year(paths: Sequence[Path], year: int) -> list[tuple[str, Path]]:
     return missing
 
 
+def _meta_block(source: Path) -> str:
+    """The `meta:` block of a file, read without loading it (best effort: the first 8 KB,
+    block style)."""
+    try:
+        text = source.read_text("utf-8", errors="replace")[:8192]
+    except OSError:
+        return ""
+    meta = re.search(r"^meta:[ \t]*(?:#.*)?\n((?:[ \t]+\S.*\n|[ \t]*(?:#.*)?\n)*)", text, re.M)
+    return meta.group(1) if meta else ""
+
+
+def declared_kind(source: Path) -> str:
+    """The kind of document (预算, 决算) a file declares under `meta:`, else the one its name
+    stands for, else ""."""
+    found = re.search(r"^[ \t]+kind:[ \t]*['\"]?([^'\"\s#]+)", _meta_block(source), re.M)
+    if found and found.group(1) in data_file("kinds.yaml"):
+        return found.group(1)
+    return (recognise(source) or (0, ""))[1]
+
+
 def declared(source: Path) -> tuple[int | None, str]:
     """The year and department a file declares under `meta:`, read without loading it.
 
     Best effort (the first 8 KB, block style): for a file that did not load far enough to be
     a department, and to see before building that two files would write the same documents.
     """
-    try:
-        text = source.read_text("utf-8", errors="replace")[:8192]
-    except OSError:
-        return None, ""
-    meta = re.search(r"^meta:[ \t]*(?:#.*)?\n((?:[ \t]+\S.*\n|[ \t]*(?:#.*)?\n)*)", text, re.M)
-    block = meta.group(1) if meta else ""
+    block = _meta_block(source)
     name = re.search(r"^[ \t]+department:[ \t]*['\"]?([^'\"\n#]+)", block, re.M)
     found = re.search(r"^[ \t]+year:[ \t]*['\"]?(\d{4})\b", block, re.M)
     return (int(found.group(1)) if found else None), (name.group(1).strip() if name else "")

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .build import prepare, write_outputs
-from .datafiles import declared, file_year
+from .datafiles import declared, declared_kind, file_year
 from .outdir import OutputFolder, Refused, WriteFailed
 from .output import safe_name
 from .report import format_text, shown_path
@@ -32,13 +32,15 @@ def texts() -> dict[str, Any]:
     return found
 
 
-def report_path(source: Path, year: int | None, department: str) -> str:
+def report_path(source: Path, year: int | None, department: str, kind: str = "") -> str:
     """Where a department's check report goes in the output folder: named by the department
-    (unique in a year, as its documents are), else by its folder or file."""
+    (unique in a year and kind, as its documents are) and the kind's suffix (a 决算's report
+    beside the 预算's), else by its folder or file."""
     name = department or (source.parent.name if file_year(source) is not None else source.stem)
+    suffix = (data_file("kinds.yaml").get(kind) or {}).get("suffix", "")
     found = texts()
     return str(PurePosixPath(str(year or found["unknown_year"]), found["reports_folder"],
-                             f"{safe_name(name)}.html"))
+                             f"{safe_name(name + suffix)}.html"))
 
 
 def _report_html(outcome: Outcome, text: str) -> bytes:
@@ -55,7 +57,8 @@ def build_department(source: Path, output: Path, fonts_dir: Path | None,
     """Build one department into `output` and write its check report; never raises."""
     started = time.perf_counter()
     year = file_year(source)
-    outcome = Outcome(str(source), year, "", "internal", fingerprint=print_fingerprint)
+    outcome = Outcome(str(source), year, "", "internal", kind=declared_kind(source),
+                      fingerprint=print_fingerprint)
     try:
         built = prepare(source, fonts_dir)
         counts = Counter(d.rule for d in built.diagnostics)
@@ -68,7 +71,7 @@ def build_department(source: Path, output: Path, fonts_dir: Path | None,
         outcome.status = ("failed" if not built.ok else "warnings" if outcome.warnings
                           else "ok")
         outcome.action = "built" if built.ok else "checked"
-        report = report_path(source, outcome.year, outcome.department)
+        report = report_path(source, outcome.year, outcome.department, outcome.kind)
         page = _report_html(outcome, format_text(built.diagnostics, shown_path))
         with OutputFolder(output) as folder:
             write_outputs(folder, built, {report: page})

@@ -9,13 +9,13 @@ first and which tables its prose places by name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import checks, model, performance, rules
+from .datafiles import recognise, same_kind_file
 from .diagnostics import Diagnostic
 from .document import Table
 from .figures import Comparison
@@ -101,16 +101,17 @@ def file_name(year: int, key: str) -> str:
 
 def related_paths(path: Path, year: int, key: str) -> list[Path]:
     """The files beside `path` a document of `year` and kind `key` is also made from: last
-    year's of the same kind, and the same year's of the kinds it reads."""
-    found = [path.with_name(f"{year - 1}{by_key(key).suffix}{path.suffix}")]
-    found += [path.with_name(file_name(year, other)) for other in by_key(key).reads]
+    year's of the same kind, and the same year's of the kinds it reads (each under whatever
+    spelling data/files.yaml accepts, else the name it would have)."""
+    kind = by_key(key)
+    found = [same_kind_file(path, year - 1, kind.name)]
+    found += [same_kind_file(path, year, by_key(other).name) for other in kind.reads]
     return [p for p in found if p != path]
 
 
 def year_and_kind(path: Path) -> tuple[int, str] | None:
-    """(year, kind key) of a file named by the convention, or None (any other name)."""
-    for kind in kinds().values():
-        match = re.fullmatch(rf"(\d{{4}}){re.escape(kind.suffix)}\.ya?ml", path.name)
-        if match:
-            return int(match.group(1)), kind.key
-    return None
+    """(year, kind key) of a file named as data/files.yaml accepts, or None."""
+    named = recognise(path)
+    if named is None or named[1] not in kinds():
+        return None
+    return named[0], kinds()[named[1]].key

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import datafiles, slips
+from . import slips
 from .diagnostics import Diagnostic, diagnostic
 from .model import Department
 from .numbers import ZERO, D, to_wan

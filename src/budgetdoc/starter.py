@@ -17,7 +17,6 @@ from pathlib import Path
 
 import jinja2
 
-from .datafiles import file_year
 from .profile import DEFAULT, ProfileError, find
 from .profile import available as profiles
 from .profile import kinds as profile_kinds

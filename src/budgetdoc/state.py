@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic
 from .outdir import STATE_FOLDER, OutputFolder, relative_path
 
 STATE = f"{STATE_FOLDER}/state.json"
-VERSION = 2
+VERSION = 3  # 3: each record names its kind of document
 STATUSES = ("ok", "warnings", "failed", "environment", "internal")
 ACTIONS = ("built", "checked", "skipped", "earlier")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -32,6 +32,7 @@ class Outcome:
     year: int | None
     department: str
     status: str  # one of STATUSES
+    kind: str = ""  # 预算 · 决算 (meta.kind), as far as it is known
     errors: int = 0
     warnings: int = 0
     rules: dict[str, int] = field(default_factory=dict)
@@ -67,6 +68,7 @@ _VALID = {
     "year": lambda v: v is None or _count(v),
     "department": lambda v: isinstance(v, str),
     "status": lambda v: v in STATUSES,
+    "kind": lambda v: isinstance(v, str),
     "errors": _count,
     "warnings": _count,
     "rules": lambda v: isinstance(v, dict) and all(

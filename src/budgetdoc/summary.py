@@ -21,6 +21,7 @@ from .diagnostics import rule_name
 from .job import texts
 from .outdir import OutputFolder
 from .report import is_wide, shown_path
+from .resources import data_file
 from .state import Outcome, recorded
 from .writers import xlsx
 from .writers.pdf import html_environment
@@ -62,8 +63,11 @@ def _links(outcome: Outcome, year: str) -> dict[str, str]:
 
 def summary_records(rows: list[Outcome], year: str) -> list[dict[str, Any]]:
     found = texts()
+    labels = {name: spec["label"] for name, spec in data_file("kinds.yaml").items()}
     return [{
         "department": o.department,
+        "kind": o.kind,
+        "kind_label": labels.get(o.kind, ""),
         "source": o.source,
         "status": o.status,
         "status_text": found["status"][o.status],
@@ -105,7 +109,8 @@ def _summary_rows(records: list[dict[str, Any]]) -> list[list[Any]]:
     """The rows of summary.csv and summary.xlsx (columns as csv_header)."""
     return [[r["department"], r["source"], r["status_text"], r["errors"], r["warnings"],
              rules_text(r["rules"]), r["links"].get("docx", ""), r["links"].get("pdf", ""),
-             r["links"].get("xlsx", ""), r["links"].get("report", ""), r["detail"]]
+             r["links"].get("xlsx", ""), r["links"].get("report", ""), r["detail"],
+             r["kind_label"]]
             for r in records]
 
 
@@ -140,10 +145,18 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def _with_kind(o: Outcome) -> str:
+    """The department as the terminal table names it: a kind other than the 预算 added."""
+    name = o.department or o.source
+    if (data_file("kinds.yaml").get(o.kind) or {}).get("suffix"):
+        return str(texts()["with_kind"].format(department=name, kind=o.kind))
+    return name
+
+
 def terminal_table(outcomes: list[Outcome]) -> str:
     found = texts()
     header = found["table_header"]
-    rows = [[o.department or o.source, found["status"][o.status], found["action"][o.action],
+    rows = [[_with_kind(o), found["status"][o.status], found["action"][o.action],
              str(o.errors), str(o.warnings), rules_text(o.rules) or o.detail]
             for o in outcomes]
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..datafiles import same_kind_file
 from ..diagnostics import Diagnostic, diagnostic
 from ..ledger import FUNCTION, SANGONG, Filter, Line
 from ..model import Department
@@ -107,9 +108,10 @@ def _sangong_budget(dept: Department, found: Initial) -> None:
 
 
 def budget_path(path: Path, year: int) -> Path:
-    from ..kinds import file_name
+    """The same year's 预算 file beside a 决算 (any spelling data/files.yaml accepts)."""
+    from ..kinds import by_key
 
-    return path.with_name(file_name(year, "budget"))
+    return same_kind_file(path, year, by_key("budget").name)
 
 
 def link(dept: Department, path: Path) -> list[Diagnostic]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..ledger import FUNCTION, Filter
+from ..ledger import Filter
 from ..numbers import ZERO, fmt_amount
 from ..resources import data_file
 from .budget import KIND, grand_total
