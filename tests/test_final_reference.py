@@ -92,3 +92,29 @@ def test_two_sided_tables_list_the_published_lines(computed, number: str) -> Non
     published = [r for r in printed["rows"] if r != ["", ""]]  # table 4's stray empty row
     assert [r[1] for r in ours] == [r[1] for r in published]
     assert [r[0] for r in ours] == [r[0] for r in published]
+
+
+def test_figures_printed_in_several_tables_are_one_figure() -> None:
+    """The identities between tables that hold by construction (FINAL-ACCOUNTS.md §4: x.t1t2,
+    x.t1t3, x.t2t4, x.t4t5, x.t4t8): both cells sum the same ledger lines, so they are one
+    figure and cannot differ; the checks need no rule for them."""
+    result = pipeline.run(SOURCE)
+    tables = {t.role: t for t in result.document.tables()}
+
+    def cell(role: str, row: str, column: int):  # type: ignore[no-untyped-def]
+        for candidate in tables[role].rows:
+            for names, cells in candidate.addresses:
+                if row in names and column in cells:
+                    return cells[column].figure.key
+        raise KeyError((role, row, column))
+
+    total = "合计"
+    assert cell("summary", "本年收入合计", 1) == cell("income", total, 1)  # x.t1t2
+    assert cell("summary", "本年支出合计", 2) == cell("expenditure", total, 1)  # x.t1t3
+    assert cell("summary", "208", 2) == cell("expenditure", "208", 1)
+    assert cell("income", total, 2) == cell("fiscal_summary", "本年收入合计", 1)  # x.t2t4
+    assert cell("summary", "一、一般公共预算财政拨款收入", 1) == cell(
+        "fiscal_summary", "一、一般公共预算财政拨款", 1)
+    assert cell("fiscal_summary", "本年支出合计", 3) == cell("general", total, 1)  # x.t4t5
+    assert cell("fiscal_summary", "210", 3) == cell("general", "210", 1)
+    assert cell("fiscal_summary", "本年支出合计", 4) == cell("fund", total, 3)  # x.t4t8

@@ -97,7 +97,8 @@ def _compare(dept: Department, table: Table, label: str, column: int, total: Cel
     if not diff:
         return
     allowed = _step(total) * max(total.figure.parts, len(parts))
-    rounding = named or "balance.subtotal_rounding"
+    known = data_file("messages.yaml")["rules"]
+    rounding = named if named in known else "balance.subtotal_rounding"
     rule = rounding if abs(diff) <= allowed else "balance.subtotal"
     yield diagnostic(rule, _where(dept, total.figure), table=table.number, row=label,
                      column=column, value=_fmt(total, value), parts=_fmt(total, summed),
