@@ -1,0 +1,125 @@
+"""Importing the Shanghai 2026 templates (the layouts a 一体化 export uses) with the profile
+`shanghai`.
+
+Each template is filled with 上海市普陀区财政局's published 2025 figures (tests/shanghai_workbook.py
+from tests/fixtures/excel/putuo-finance-2025.yaml) and imported. The file asks for what the
+Shanghai document prints (its starting file's places: region, 部门本级, each 项's purpose …);
+with the texts its officers would type (those of the example file) it builds, and its nine
+tables print every figure of the published document, as the independently transcribed
+tests/fixtures/reference_figures/sh-putuo-finance-2025-budget.yaml has them, cell by cell.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from budgetdoc import pipeline
+from budgetdoc.document import Table
+from budgetdoc.workbook import import_workbook
+from budgetdoc.yamlload import load_text
+from shanghai_workbook import fill
+from test_shanghai import _row_label
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "departments" / "sh-putuo-finance" / "2025.yaml"
+REFERENCE = Path(__file__).parent / "fixtures" / "reference_figures" / \
+    "sh-putuo-finance-2025-budget.yaml"
+# The sections an import fills from the tables; the officer writes the others.
+FROM_TABLES = {"meta", "code_names", "basic", "basic_economic", "projects", "carryover",
+               "sangong", "operating_costs", "known_deviations"}
+ITEMS = ["2010601", "2010602", "2010607", "2010608", "2080501", "2080505", "2080506", "2080599",
+         "2101101", "2210201", "2210203"]  # the 项 of 财政拨款 spending (tables 2, 3, 5)
+
+
+def typed_in(imported: str) -> str:
+    """What the finance staff add after importing: the texts (and last year's figures) the
+    tables cannot hold, here those of the example file, and each project's name."""
+    data = yaml.safe_load(imported)
+    given = yaml.safe_load(EXAMPLE.read_text("utf-8"))
+    data |= {key: value for key, value in given.items() if key not in FROM_TABLES}
+    data["meta"]["region"] = given["meta"]["region"]
+    names = {p["function"]: p["name"] for p in given["projects"]}
+    for project in data["projects"]:
+        project["name"] = names[project["function"]]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def printed(table: Table) -> list[str]:
+    """The amounts a table prints, in reading order (blank cells left out)."""
+    return [c.display for row in table.rows for c in row.cells if c.is_amount and c.display]
+
+
+@pytest.mark.parametrize("template", ["department", "unit"])
+def test_template_with_putuo_figures_imports_and_prints_the_published_tables(
+        tmp_path: Path, template: str) -> None:
+    workbook = fill(tmp_path / "普陀区财政局2025.xlsx", template=template)
+    imported = import_workbook(workbook, "shanghai")
+    assert imported.diagnostics == [] and imported.text
+    data, _, _ = load_text(imported.text, "x")
+    assert data["meta"] == {"department": "上海市普陀区财政局", "year": 2025, "kind": "预算",
+                            "unit": "元", "profile": "shanghai", "region": "待填写"}
+    assert data["basic_economic"]["30217"] == Decimal("9500.00")
+    assert data["sangong"] == {"reception": Decimal("9500.00")}  # 0.95 万元 in 元
+    assert data["operating_costs"] == Decimal("2294300.00")  # 229.43 万元
+    assert "code_names" not in data  # every name printed is the code list's (data/codes)
+    # the Shanghai places to fill: each 项's purpose (not each 类's), 部门本级, 政府采购 …
+    assert list(data["function_purposes"]) == ITEMS and "class_purposes" not in data
+    assert {"main_unit", "functions"} <= set(data["overview"])
+    assert {"procurement", "performance_targets", "assets", "project_descriptions"} <= set(data)
+    assert [p["function"] for p in data["projects"]] == ITEMS[:4]
+    assert set(data["projects"][0]) == {"name", "function", "general_budget"}
+    if template == "department":
+        assert data["basic"][0] == {"function": "2010601",
+                                    "general_budget": Decimal("16093326.00")}
+    else:  # 人员经费 and 公用经费 by 类 (the unit's 收支总表): 201's 基本支出 shared out
+        assert data["basic"][0] == {"function": "2010601",
+                                    "personnel": {"general_budget": Decimal("13798991.00")},
+                                    "operating": {"general_budget": Decimal("2294335.00")}}
+
+    source = tmp_path / "上海市普陀区财政局" / "2025.yaml"
+    source.parent.mkdir()
+    source.write_text(typed_in(imported.text), encoding="utf-8")
+    result = pipeline.run(source)
+    assert result.ok, [d.message for d in result.diagnostics if d.severity.name == "ERROR"]
+    reference = yaml.safe_load(REFERENCE.read_text("utf-8"))["tables"]
+    tables = result.document.tables()
+    assert [t.number for t in tables] == [int(n) for n in reference]
+    for table in tables:
+        spec = reference[str(table.number)]
+        assert table.title == spec["title"]
+        assert printed(table) == spec["figures"], table.number
+        if table.number != 9:  # one row of amounts, no label
+            rows = [label for label in (_row_label(table, r) for r in table.rows)
+                    if label != ["", ""]]
+            assert rows == [r for r in spec["rows"] if r != ["", ""]], table.number
+
+
+def test_imported_file_builds_every_output(tmp_path: Path) -> None:
+    from budgetdoc.build import build_one
+
+    imported = import_workbook(fill(tmp_path / "表.xlsx"), "shanghai")
+    assert imported.text
+    source = tmp_path / "上海市普陀区财政局" / "2025.yaml"
+    source.parent.mkdir()
+    source.write_text(typed_in(imported.text), encoding="utf-8")
+    built = build_one(source, tmp_path / "out")
+    assert built.ok and {p.suffix for p in built.outputs} == {".docx", ".pdf", ".xlsx"}
+
+
+def test_the_unit_template_is_told_from_the_department_template(tmp_path: Path) -> None:
+    """A unit workbook under the department layout would fail at its 收支总表 header; the
+    importer takes the layout whose titles it carries, and a missing sheet is named by the
+    unit template's title."""
+    import openpyxl
+
+    path = fill(tmp_path / "单位.xlsx", template="unit")
+    book = openpyxl.load_workbook(path)
+    book.remove(book["单位支出总表"])
+    book.save(path)
+    found = import_workbook(path, "shanghai").diagnostics
+    assert [d.rule for d in found] == ["import.missing_table"]
+    assert "预算单位支出预算总表" in found[0].message and "预算单位公开表" in found[0].message
