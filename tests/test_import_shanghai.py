@@ -123,3 +123,65 @@ def test_the_unit_template_is_told_from_the_department_template(tmp_path: Path) 
     found = import_workbook(path, "shanghai").diagnostics
     assert [d.rule for d in found] == ["import.missing_table"]
     assert "预算单位支出预算总表" in found[0].message and "预算单位公开表" in found[0].message
+
+
+# --- a damaged Shanghai workbook (our own export) ---------------------------------------
+
+T1, T2, T3 = "2025年部门财务收支预算总表", "2025年部门收入预算总表", "2025年部门支出预算总表"
+T9 = "2025年部门“三公”经费和机关运行经费预算表"
+
+
+@pytest.mark.parametrize(("sheet", "cell", "value", "rule", "words"), [
+    (T1, "C6", "二、不存在的支出", "import.unknown_row", "二、不存在的支出"),
+    (T2, "A8", "299", "import.unknown_class", "2990601"),
+    (T9, "G6", "两百", "import.text_amount", "两百"),
+    # 合计, last: a figure in 元 to the cent has no 尾差 to declare
+    (T3, "E25", 31214205.9, "import.mismatch", "31,214,205.90"),
+    (T9, "C4", "会议费", "import.header_moved", "会议费"),
+], ids=["unknown 类 on the right", "unknown 类 code", "text in table 9", "total disagrees",
+        "header moved"])
+def test_a_damaged_shanghai_workbook_is_located(tmp_path: Path, sheet: str, cell: str, value,
+                                                rule: str, words: str) -> None:
+    import io
+
+    import openpyxl
+
+    from test_import import exported
+
+    book = openpyxl.load_workbook(io.BytesIO(exported("sh-putuo-finance/2025.yaml")))
+    assert book[sheet][cell].value is not None or rule == "import.header_moved"
+    book[sheet][cell].value = value
+    path = tmp_path / "坏表.xlsx"
+    book.save(path)
+    imported = import_workbook(path, "shanghai")
+    assert imported.text is None
+    first = imported.diagnostics[0]
+    assert (first.rule, first.location.path) == (rule, f"工作表“{sheet}”{cell}"), first
+    assert words in first.message
+
+
+def test_a_total_rounded_in_wan_is_declared_as_printed(tmp_path: Path) -> None:
+    """Table 9 prints 万元 from a file in 元: 4,444 + 4,444 元 print as 0.44 and 0.44 under a
+    合计 of 0.89. The import (in 元, from the 万元 figures) declares that 合计 as printed (a
+    尾差), and its tables are the original's."""
+    from budgetdoc.writers import xlsx
+    from test_import import part_two
+
+    text = EXAMPLE.read_text("utf-8").replace(
+        "sangong:\n  reception: 9500.00", "sangong:\n  reception: 4444.00\n  outbound: 4444.00")
+    assert "outbound: 4444.00" in text
+    source = tmp_path / "上海市普陀区财政局" / "2025.yaml"
+    source.parent.mkdir()
+    source.write_text(text, encoding="utf-8")
+    original = pipeline.run(source).document
+    sangong = original.tables()[8]
+    assert [c.display for c in sangong.rows[0].cells][:3] == ["0.89", "0.44", "0.44"]
+    workbook = tmp_path / "表.xlsx"
+    workbook.write_bytes(xlsx.render(original, "shanghai"))
+    imported = import_workbook(workbook, "shanghai")
+    assert imported.diagnostics == [] and imported.text
+    data = load_text(imported.text, "x")[0]
+    assert data["sangong"] == {"outbound": Decimal("4400.00"), "reception": Decimal("4400.00")}
+    assert data["known_deviations"] == [
+        {"table": 9, "row": "合计", "column": 1, "printed": Decimal("0.89")}]
+    assert part_two(imported.text, "shanghai") == [t.to_json() for t in original.tables()]
