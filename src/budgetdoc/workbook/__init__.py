@@ -4,9 +4,9 @@ Read every sheet (workbook.read), recognise the tables by the layouts of the pro
 data/import/layouts (workbook.layouts, workbook.recognise), rebuild the entered lines from the
 most detailed figures (workbook.solve), make the file's sections (workbook.department: money
 from the tables, the places to fill from the profile's starting file) and write it
-(workbook.emit), then build its tables
-with the tool itself and compare every printed figure of the workbook with them: a file is
-only written when each one agrees (a total printed with a 尾差 is declared as such).
+(workbook.emit), then build its tables with the tool itself and compare every printed figure
+of the workbook with them, in the unit and at the precision its sheet prints: a file is only
+written when each one agrees (a total printed with a 尾差 is declared as such).
 """
 
 from __future__ import annotations

@@ -117,11 +117,21 @@ def _column_widths(grid: list[list[Slot]], ncols: int, spec: dict[str, Any]) -> 
     return widths
 
 
+def _title_room(widths: list[float], title: str, spec: dict[str, Any]) -> list[float]:
+    """The columns widened alike where the title (in its larger font) is wider than the
+    table: a narrow table (三公, an empty one) would cut its title at both ends."""
+    columns = spec["columns"]
+    extra = math.ceil(_units(title) * columns["title"]) + columns["padding"] - sum(widths)
+    if extra <= 0:
+        return widths
+    return [w + math.ceil(extra / len(widths)) for w in widths]
+
+
 def _write_table(book: xlsxwriter.Workbook, sheet: Worksheet, table: Table,
                  formats: _Formats, spec: dict[str, Any]) -> None:
     grid, ncols = _grid(table)
     ncols = max(ncols, 2)
-    widths = _column_widths(grid, ncols, spec)
+    widths = _title_room(_column_widths(grid, ncols, spec), table.title, spec)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     row = 0
