@@ -140,7 +140,8 @@ def _purposes(pieces: list[Piece], profile: Profile, template: Starter) -> dict[
     """The purposes the profile asks for (by 类 or by 项), one per code of 财政拨款 money."""
     placeholder = emit.texts()["placeholder"]
     lengths: dict[str, int] = emit.texts()["purposes"]
-    asked = [key for key in lengths if key in template.data] or [next(iter(lengths))]
+    asked = [key for key in lengths if key in template.data] if template.data else [
+        next(iter(lengths))]
     fiscal = profile.source_set(["fiscal"])
     return {key: {code: placeholder for code in sorted(
         {p.code[:lengths[key]] for p in pieces if p.source in fiscal})} for key in asked}
