@@ -95,6 +95,12 @@ def test_imported_file_keeps_the_seed_facts(tmp_path: Path) -> None:
     project = next(p for p in data["projects"] if p["function"] == "2010602"
                    and p["name"].startswith("待填写"))
     assert project["unit_other"] == Decimal("105.00")
+    # its texts as the default profile's starting file asks for them (budgetdoc new)
+    assert (project["policy_basis"], project["owner"], project["allocation"]) == (
+        "待填写", "昌吉回族自治州财政局", "待填写")
+    assert data["meta"]["published"] == "待填写" and "staff" in data["overview"]
+    assert list(data["class_purposes"]) == ["201", "208", "210", "221"]
+    assert {"procurement", "assets", "performance", "other_matters"} <= set(data)
 
 
 def test_cli_writes_a_file_that_check_lists_the_places_to_fill(tmp_path: Path,

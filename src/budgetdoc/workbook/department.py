@@ -124,16 +124,15 @@ def _basic(pieces: list[Piece]) -> tuple[dict[str, dict[str, Any]],
     return basic, project_money
 
 
-def _project_texts(template: Starter, profile: Profile) -> list[str]:
-    """The texts the profile asks of a project (the starter's first project's text keys;
-    without a starter, those of data/import/file.yaml)."""
-    projects = template.data.get("projects") or []
+def _project_texts(template: Starter, profile: Profile) -> dict[str, str]:
+    """The texts the profile asks of a project, as the starter writes them (待填写; the
+    承担单位 the department itself); without a starter, those of data/import/file.yaml."""
+    texts = emit.texts()
     if not template.data:
-        keys: list[str] = emit.texts()["project_texts"]
-        return keys
-    skip = {*emit.texts()["project_keys"], *profile.sources}
-    return [k for k, v in (projects[0] if projects else {}).items()
-            if k not in skip and isinstance(v, str)]
+        return dict.fromkeys(texts["project_texts"], texts["placeholder"])
+    projects = template.data.get("projects") or [{}]
+    skip = {*texts["project_keys"], *profile.sources}
+    return {k: v for k, v in projects[0].items() if k not in skip and isinstance(v, str)}
 
 
 def _purposes(pieces: list[Piece], profile: Profile, template: Starter) -> dict[str, Any]:
@@ -149,12 +148,11 @@ def _purposes(pieces: list[Piece], profile: Profile, template: Starter) -> dict[
 
 def _projects(named: list[dict[str, Any]], money: dict[str, dict[str, Decimal]],
               profile: Profile, name_of: Callable[[str], str],
-              text_keys: list[str]) -> list[dict[str, Any]]:
+              to_fill: dict[str, str]) -> list[dict[str, Any]]:
     """Named projects (项目支出表) take the 一般公共预算 project money of their 项; what no
     named project takes stays with one project per 项 whose name is to be filled."""
     general = [s for s in profile.sources if s in profile.source_set(["general"])]
     texts = emit.texts()
-    to_fill = dict.fromkeys(text_keys, texts["placeholder"])
     found = []
     for project in named:
         need = sum(project["economic"].values(), Decimal(0))
