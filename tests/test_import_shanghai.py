@@ -185,3 +185,34 @@ def test_a_total_rounded_in_wan_is_declared_as_printed(tmp_path: Path) -> None:
     assert data["known_deviations"] == [
         {"table": 9, "row": "合计", "column": 1, "printed": Decimal("0.89")}]
     assert part_two(imported.text, "shanghai") == [t.to_json() for t in original.tables()]
+
+
+def test_a_class_on_the_right_is_named_as_the_code_trees_print_it(tmp_path: Path) -> None:
+    """The two-sided table names a 类 by its name only (一、一般公共服务支出): the name the
+    file's other tables print for that code (its code_names) finds it as the code list's does."""
+    import io
+
+    import openpyxl
+
+    from budgetdoc.profile import load
+    from budgetdoc.workbook.layouts import own
+    from budgetdoc.workbook.read import Problem, read_workbook
+    from budgetdoc.workbook.recognise import find_title, read_sheet
+    from test_import import exported
+
+    book = openpyxl.load_workbook(io.BytesIO(exported("sh-putuo-finance/2025.yaml")))
+    book[T1]["C5"].value = "一、公共服务"  # as a file's code_names might call 201
+    path = tmp_path / "表.xlsx"
+    book.save(path)
+    sheet = read_workbook(path)[0]
+    spec, row = find_title(sheet, own("shanghai").tables)
+    profile = load("shanghai")
+
+    def codes(names: dict[str, str]) -> list[str]:
+        read = read_sheet(sheet, spec, row, profile, True, names)
+        return sorted({f.filter.function for f in read.facts if f.filter.function})
+
+    assert codes({"201": "公共服务"}) == ["201", "208", "210", "221"]
+    with pytest.raises(Problem) as raised:
+        codes({})
+    assert (raised.value.rule, raised.value.cell) == ("import.unknown_row", "C5")
