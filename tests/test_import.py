@@ -219,3 +219,28 @@ def test_overlapping_merges_show_the_value_of_the_smallest() -> None:
     sheet = Sheet("表", [["标题", "", ""], ["", "甲", ""]],
                   merges=[(0, 0, 1, 2), (1, 1, 1, 2)])
     assert sheet.text(1, 2) == "甲" and sheet.text(1, 0) == "标题" and sheet.text(0, 2) == "标题"
+
+
+def test_a_profile_with_no_expenditure_table_is_read_but_cannot_tell_basic_from_project(
+        tmp_path: Path, monkeypatch) -> None:
+    """tests/fixtures/profiles/tiny (three tables in whole 元, titles with the year, an
+    items_row 三公 table): its own export is recognised, but no table splits a 项's money into
+    基本支出 and 项目支出, so the import names the first figure it cannot place and writes
+    nothing."""
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "profiles" / "tiny",
+                    tmp_path / "profiles" / "tiny")
+    monkeypatch.setenv("BUDGETDOC_PROFILES", str(tmp_path / "profiles"))
+    path = tmp_path / "dept" / "2024.yaml"
+    path.parent.mkdir()
+    path.write_text((ROOT / "tests" / "fixtures" / "minimal.yaml").read_text("utf-8").replace(
+        "  unit: 万元", "  unit: 万元\n  profile: tiny"), encoding="utf-8")
+    document = pipeline.run(path).document
+    workbook = tmp_path / "表.xlsx"
+    workbook.write_bytes(xlsx.render(document, "tiny"))
+    found = import_workbook(workbook, "tiny").diagnostics
+    # row 8: 201 03 02 一般行政管理事务 (title, 编制单位, two header rows, the ※ row, 201, 20103)
+    assert [(d.rule, d.location.path) for d in found] == [
+        ("import.no_kinds", "工作表“2024年收入预算表”F8")]
+    assert "2010302" in found[0].message and "支出总表" in found[0].remedy

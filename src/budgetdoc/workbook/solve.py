@@ -108,8 +108,14 @@ class Solver:
         for group, left in remaining.items():
             if left != 0:
                 fact = caps[group][1]
-                raise Problem("import.kind_unknown", fact.sheet, fact.cell, code=code)
+                rule = "import.kind_unknown" if self.splits_kinds() else "import.no_kinds"
+                raise Problem(rule, fact.sheet, fact.cell, code=code)
         return pieces
+
+    def splits_kinds(self) -> bool:
+        """Whether some table prints a 项's money by 基本支出 / 项目支出 (a 支出总表)."""
+        return any(f.filter.kinds is not None and len(f.filter.function) == 7
+                   for f in self.of(FUNCTION))
 
     def split_groups(self, pieces: list[Piece], groups: set[Sources]) -> list[Piece]:
         """A column of several sources (单位资金) is shared out by the totals printed for each
