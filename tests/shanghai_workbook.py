@@ -1,9 +1,15 @@
-"""Fill the Shanghai 2026 department-tables template with a real department's figures
+"""Fill a Shanghai 2026 template with a real department's figures
 (tests/fixtures/excel/putuo-finance-2025.yaml, transcribed by hand), as its finance staff
-would: the data rows under each header, the 合计 row after them, title and 编制部门 lines."""
+would: the data rows under each header, the 合计 row after them, title and 编制部门 lines.
+
+Two templates: the department's (sh-2026-department-tables-template.xlsx, sheets 部门收支总表 …)
+and a budget unit's (sh-2026-unit-tables-template.xlsx, sheets 单位收支总表 …), whose 收支总表
+splits the spending side into 合计, 人员经费, 公用经费 and 项目支出 and starts two rows lower.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +17,15 @@ import openpyxl
 import yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "excel"
-TEMPLATE = FIXTURES / "sh-2026-department-tables-template.xlsx"
 FIGURES = FIXTURES / "putuo-finance-2025.yaml"
 FIRST = 9  # data rows start under the three header rows 6–8
+TOTAL = 21  # the 收支总表' 总计 row
+
+# template → (file, sheet name prefix, 编制部门/编制单位, first data row of the 收支总表)
+TEMPLATES = {
+    "department": ("sh-2026-department-tables-template.xlsx", "部门", "编制部门", 8),
+    "unit": ("sh-2026-unit-tables-template.xlsx", "单位", "编制单位", 10),
+}
 
 
 def figures() -> dict[str, Any]:
@@ -29,10 +41,11 @@ def _clear_body(sheet: Any, first: int = FIRST) -> None:
             cell.value = None
 
 
-def _lines(sheet: Any, data: dict[str, Any], year: int, title_row: int, line_row: int) -> None:
-    title = sheet.cell(title_row, 1).value
-    sheet.cell(title_row, 1).value = title.replace("2026年", f"{year}年")
-    sheet.cell(line_row, 1).value = f"编制部门：{data['department']}"
+def _lines(sheet: Any, department: str, year: int, line: str) -> None:
+    title = sheet.cell(2, 1).value
+    sheet.cell(2, 1).value = title.replace("2026年", f"{year}年")
+    row = 3 if "三公" in sheet.title else 4
+    sheet.cell(row, 1).value = f"{line}：{department}"
 
 
 def _function_rows(sheet: Any, rows: list[list[Any]], columns: list[int],
@@ -53,37 +66,59 @@ def _function_rows(sheet: Any, rows: list[list[Any]], columns: list[int],
         sheet.cell(r, column).value = value
 
 
-def fill(target: Path, data: dict[str, Any] | None = None) -> Path:
-    data = data or figures()
-    year = data["year"]
-    book = openpyxl.load_workbook(TEMPLATE)
-    for sheet in book.worksheets[6:15]:
-        _lines(sheet, data, year, 2, 3 if "三公" in sheet.title else 4)
-    balance = data["balance"]
-    sheet = book["部门收支总表"]
-    for r in range(8, 15):
-        sheet.cell(r, 2).value = balance["left"].get(sheet.cell(r, 1).value)
-    for r, (label, value) in enumerate(balance["right"].items(), start=8):
-        sheet.cell(r, 3).value, sheet.cell(r, 4).value = label, value
-    sheet.cell(21, 2).value = sheet.cell(21, 4).value = balance["total"]
+def _label(text: Any) -> str:
+    """`1、一般公共预算` (the unit template) as the fixture writes it: `1. 一般公共预算`."""
+    return re.sub(r"^(\d+)[、.]\s*", r"\1. ", str(text or ""))
 
-    fiscal = book["部门财政拨款收支总表"]
+
+def _balance(sheet: Any, data: dict[str, Any], template: str) -> None:
+    """The 收支总表: income on the left, the spending 类 on the right (one amount, or the
+    unit template's 合计, 人员经费, 公用经费, 项目支出)."""
+    balance, first = data["balance"], TEMPLATES[template][3]
+    for r in range(first, first + 7):
+        sheet.cell(r, 2).value = balance["left"].get(_label(sheet.cell(r, 1).value))
+    if template == "unit":
+        right, total = data["unit_balance"]["right"], data["unit_balance"]["total"]
+    else:
+        right = {label: [value] for label, value in balance["right"].items()}
+        total = [balance["total"]]
+    for r, (label, values) in enumerate(right.items(), start=first):
+        sheet.cell(r, 3).value = label
+        for c, value in enumerate(values, start=4):
+            sheet.cell(r, c).value = value
+    sheet.cell(TOTAL, 2).value = balance["total"]
+    for c, value in enumerate(total, start=4):
+        sheet.cell(TOTAL, c).value = value
+
+
+def fill(target: Path, data: dict[str, Any] | None = None,
+         template: str = "department") -> Path:
+    data = data or figures()
+    file, prefix, line, _ = TEMPLATES[template]
+    book = openpyxl.load_workbook(FIXTURES / file)
+    tables = book.worksheets[6:15]
+    for sheet in tables:
+        _lines(sheet, data["department"], data["year"], line)
+    _balance(tables[0], data, template)
+
+    balance = data["balance"]
+    fiscal = book[f"{prefix}财政拨款收支总表"]
     fiscal.cell(8, 2).value = balance["total"]
     for r, (label, value) in enumerate(balance["right"].items(), start=8):
         fiscal.cell(r, 3).value = label
         fiscal.cell(r, 4).value = fiscal.cell(r, 5).value = value
-    fiscal.cell(21, 2).value = fiscal.cell(21, 4).value = balance["total"]
-    fiscal.cell(21, 5).value = balance["total"]
+    fiscal.cell(TOTAL, 2).value = fiscal.cell(TOTAL, 4).value = balance["total"]
+    fiscal.cell(TOTAL, 5).value = balance["total"]
 
     rows, total = data["functions"], data["function_total"]
-    _function_rows(book["部门收入总表"], [[*r[:5], r[4]] for r in rows], [5, 6],
+    _function_rows(book[f"{prefix}收入总表"], [[*r[:5], r[4]] for r in rows], [5, 6],
                    [total[0], total[0]])
-    for name in ("部门支出总表", "部门一般公共预算拨款表"):
-        _function_rows(book[name], rows, [5, 6, 7], total)
-    for name in ("部门政府性基金拨款表", "部门国有资本经营预算拨款表 "):
-        _function_rows(book[name], [], [5, 6, 7], [])
+    for name in ("支出总表", "一般公共预算拨款表"):
+        _function_rows(book[prefix + name], rows, [5, 6, 7], total)
+    for name in ("政府性基金拨款表", "国有资本经营预算拨款表 "):
+        _function_rows(book[prefix + name], [], [5, 6, 7], [])
 
-    economic = book["部门一般公共预算拨款基本支出明细表"]
+    economic = book[f"{prefix}一般公共预算拨款基本支出明细表"]
     _clear_body(economic)
     r = FIRST
     for cls, kuan, name, *amounts in data["economic"]:
@@ -98,7 +133,7 @@ def fill(target: Path, data: dict[str, Any] | None = None) -> Path:
     for c, value in enumerate(data["economic_total"], start=4):
         economic.cell(r, c).value = value
 
-    sangong = book["部门“三公”经费和机关运行费预算表"]
+    sangong = book[f"{prefix}“三公”经费和机关运行费预算表"]
     for c, value in enumerate(data["sangong"], start=1):
         sangong.cell(7, c).value = value
     book.save(target)

@@ -1,9 +1,8 @@
 """`budgetdoc import`: a workbook of public tables → a department file.
 
-Round trip: every example's workbook (as `build` writes it) imports to a file whose 第二部分
-tables are the original's, every figure. A Shanghai-layout workbook filled with a real
-department's published figures imports, builds, and prints those figures. A damaged workbook
-gets a located Chinese message and nothing is written.
+Round trip: every example's workbook (as `build` writes it, either profile) imports to a file
+whose public tables are the original's, every figure. A damaged workbook gets a located
+Chinese message and nothing is written. The Shanghai templates: test_import_shanghai.py.
 """
 
 from __future__ import annotations
@@ -25,38 +24,54 @@ from budgetdoc.workbook import import_workbook
 from budgetdoc.workbook.read import Problem, amount
 from budgetdoc.writers import xlsx
 from budgetdoc.yamlload import load_text
-from seedfigures import EXAMPLES as SEED_EXAMPLES
+from seedfigures import GOLDEN_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
-# The four seed examples (the Shanghai department files wait for their own profile).
-EXAMPLES = sorted(ROOT / "examples" / "departments" / name for name in SEED_EXAMPLES.values())
+DEPARTMENTS = ROOT / "examples" / "departments"
+# Every example: the four seeds (profile default, 万元) and the three Shanghai documents
+# (profile shanghai: tables in 元, table 9 in 万元, titles with the year, 合计 last, no ※ row).
+EXAMPLES = sorted(GOLDEN_EXAMPLES.values())
+
+
+def example(name: str) -> Path:
+    return DEPARTMENTS / (name if name.endswith(".yaml") else f"{name}/2024.yaml")
+
+
+def profile_of(name: str) -> str:
+    return load_text(example(name).read_text("utf-8"), "x")[0]["meta"].get("profile", "default")
 
 
 @functools.cache
 def exported(name: str) -> bytes:
-    result = pipeline.run(ROOT / "examples" / "departments" / name / "2024.yaml")
-    return xlsx.render(result.document)
+    result = pipeline.run(example(name))
+    return xlsx.render(result.document, profile_of(name))
 
 
-def part_two(text: str) -> list[dict]:
+def part_two(text: str, profile: str = "default") -> list[dict]:
     """The 第二部分 tables of a department file as the tool builds them (its placeholders
-    are left: they stop `check`, not the tables)."""
+    are left: they stop `check`, not the tables; they are its only faults)."""
     data, source_map, found = load_text(text, "imported.yaml")
-    assert not found and not validate(data, source_map)
-    department, _ = model.build(data, source_map, load())
+    assert not found
+    assert {d.rule for d in validate(data, source_map)} <= {"text.placeholder"}
+    department, _ = model.build(data, source_map, load(profile))
     overrides, _ = checks.resolve_deviations(department, tables.build_tables(department))
     department.ledger.overrides = overrides
     return [t.to_json() for t in tables.build_tables(department)]
 
 
-@pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
-def test_round_trip_gives_the_same_tables(folder: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_round_trip_gives_the_same_tables(name: str, tmp_path: Path) -> None:
     workbook = tmp_path / "表.xlsx"
-    workbook.write_bytes(exported(folder.name))
-    imported = import_workbook(workbook)
+    workbook.write_bytes(exported(name))
+    profile = profile_of(name)
+    imported = import_workbook(workbook, profile)
     assert imported.diagnostics == [] and imported.text
-    original = pipeline.run(folder / "2024.yaml").document
-    assert part_two(imported.text) == [t.to_json() for t in original.tables() if t.number]
+    original = pipeline.run(example(name)).document
+    assert part_two(imported.text, profile) == [t.to_json() for t in original.tables()
+                                                if t.number]
+    meta = load_text(imported.text, "x")[0]["meta"]
+    given = load_text(example(name).read_text("utf-8"), "x")[0]["meta"]
+    assert (meta.get("profile", "default"), meta["unit"]) == (profile, given["unit"])
 
 
 def test_imported_file_keeps_the_seed_facts(tmp_path: Path) -> None:
@@ -80,6 +95,12 @@ def test_imported_file_keeps_the_seed_facts(tmp_path: Path) -> None:
     project = next(p for p in data["projects"] if p["function"] == "2010602"
                    and p["name"].startswith("待填写"))
     assert project["unit_other"] == Decimal("105.00")
+    # its texts as the default profile's starting file asks for them (budgetdoc new)
+    assert (project["policy_basis"], project["owner"], project["allocation"]) == (
+        "待填写", "昌吉回族自治州财政局", "待填写")
+    assert data["meta"]["published"] == "待填写" and "staff" in data["overview"]
+    assert list(data["class_purposes"]) == ["201", "208", "210", "221"]
+    assert {"procurement", "assets", "performance", "other_matters"} <= set(data)
 
 
 def test_cli_writes_a_file_that_check_lists_the_places_to_fill(tmp_path: Path,
@@ -169,84 +190,6 @@ def test_a_figure_finer_than_a_cent_is_refused() -> None:
     assert raised.value.rule == "import.finer_than_cent" and raised.value.cell == "B2"
 
 
-# --- the Shanghai 2026 layout -------------------------------------------------------------
-
-# 上海市普陀区财政局 2025 年部门预算 as published (元): its 一般公共预算支出功能分类预算表, by 项.
-# The default profile prints 万元; compared here as amounts (value × 10,000 = the 元 figure).
-# Its 编制说明 prints these in 万元 cut, not rounded, to the cent (877,080 元 → 87.70,
-# 2,049,197 → 204.91, 2,687,760 → 268.77, 782,164 → 78.21): a Shanghai convention for the
-# Shanghai profile, not the default's half-up.
-PUTUO_ITEMS = {"2010601": "16231840.80", "2010602": "100000.00", "2010607": "1666600.00",
-               "2010608": "4188000.00", "2080501": "877080.00", "2080505": "1748327.00",
-               "2080506": "873617.00", "2080599": "9620.00", "2101101": "782164.00",
-               "2210201": "2049197.00", "2210203": "2687760.00"}
-
-
-def fill_in(text: str) -> str:
-    """What the finance staff add after importing: the texts, and the economic 类 of each
-    project's 一般公共预算 money (the Shanghai tables have no project table; 302 here)."""
-    text = text.replace("待填写", "见说明")
-    return re.sub(r"(    general_budget: ([\d.]+)\n)(    policy_basis)",
-                  r'\1    economic: {"302": \2}\n\3', text)
-
-
-def with_priors(text: str) -> str:
-    """Last year's figures only feed the narrative's comparisons, and this publication states
-    few of them: each is set to this year's (no change)."""
-    import yaml
-
-    from budgetdoc import figures
-
-    data, source_map, _ = load_text(text, "x")
-    department, _ = model.build(data, source_map, load())
-    raw = yaml.safe_load(text)
-    for cid, (_, value, is_count) in figures.current_values(department).items():
-        if cid == "sangong.total":  # derived from its items
-            continue
-        node = raw.setdefault("changes", {})
-        *parents, last = cid.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node.setdefault(last, {})["prior"] = int(value) if is_count else float(value * 10000)
-    return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
-
-
-def test_shanghai_template_filled_with_putuo_figures_imports_and_builds(tmp_path: Path) -> None:
-    from budgetdoc.build import build_one
-    from shanghai_workbook import fill
-
-    workbook = fill(tmp_path / "普陀区财政局2025.xlsx")
-    imported = import_workbook(workbook)
-    assert imported.diagnostics == [] and imported.text
-    data, _, _ = load_text(imported.text, "x")
-    assert data["meta"] == {"department": "上海市普陀区财政局", "year": 2025, "kind": "预算",
-                            "unit": "元"}
-    assert data["basic"][0] == {"function": "2010601", "general_budget": Decimal("16093326.00")}
-    assert data["basic_economic"]["30217"] == Decimal("9500.00")
-    assert data["sangong"] == {"reception": Decimal("9500.00")}  # 0.95 万元 in 元
-    assert data["operating_costs"] == Decimal("2294300.00")  # 229.43 万元
-    assert "code_names" not in data  # every name printed is the code list's (data/codes)
-
-    source = tmp_path / "上海市普陀区财政局" / "2025.yaml"
-    source.parent.mkdir()
-    source.write_text(with_priors(fill_in(imported.text)), encoding="utf-8")
-    result = pipeline.run(source)
-    assert result.ok, [d.message for d in result.diagnostics if d.severity.name == "ERROR"]
-    by_number = {t.number: t for t in result.document.tables()}
-    table5 = {row.cells[0].display + row.cells[1].display + row.cells[2].display:
-              row.cells[4].value for row in by_number[5].rows}
-    assert {code: format(table5[code] * 10000, ".2f") for code in PUTUO_ITEMS} == PUTUO_ITEMS
-    assert table5[""] * 10000 == Decimal("31214205.80")  # 合计
-    basic, project = (by_number[3].rows[0].cells[i].value * 10000 for i in (5, 6))
-    assert (basic, project) == (Decimal("25121091.00"), Decimal("6093114.80"))
-    assert by_number[6].rows[0].cells[3].value * 10000 == Decimal("25121091.00")
-    assert by_number[2].rows[0].cells[4].display == "3,121.42"  # 收入预算 3,121.42 万元
-    sangong = {row.cells[0].display: row.cells[1].display for row in by_number[10].rows}
-    assert sangong["合计"] == sangong["公务接待费"] == "0.95"  # 万元, as published
-    built = build_one(source, tmp_path / "out")
-    assert built.ok and {p.suffix for p in built.outputs} == {".docx", ".pdf", ".xlsx"}
-
-
 def test_codes_joined_or_inherited_and_amounts_as_text_read_the_same(tmp_path: Path) -> None:
     """一体化 exports write codes in one cell (2010601, 201 06 02, 2010607-信息化建设) or print
     类 and 款 only where they change, and amounts as text with separators."""
@@ -276,3 +219,28 @@ def test_overlapping_merges_show_the_value_of_the_smallest() -> None:
     sheet = Sheet("表", [["标题", "", ""], ["", "甲", ""]],
                   merges=[(0, 0, 1, 2), (1, 1, 1, 2)])
     assert sheet.text(1, 2) == "甲" and sheet.text(1, 0) == "标题" and sheet.text(0, 2) == "标题"
+
+
+def test_a_profile_with_no_expenditure_table_is_read_but_cannot_tell_basic_from_project(
+        tmp_path: Path, monkeypatch) -> None:
+    """tests/fixtures/profiles/tiny (three tables in whole 元, titles with the year, an
+    items_row 三公 table): its own export is recognised, but no table splits a 项's money into
+    基本支出 and 项目支出, so the import names the first figure it cannot place and writes
+    nothing."""
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "profiles" / "tiny",
+                    tmp_path / "profiles" / "tiny")
+    monkeypatch.setenv("BUDGETDOC_PROFILES", str(tmp_path / "profiles"))
+    path = tmp_path / "dept" / "2024.yaml"
+    path.parent.mkdir()
+    path.write_text((ROOT / "tests" / "fixtures" / "minimal.yaml").read_text("utf-8").replace(
+        "  unit: 万元", "  unit: 万元\n  profile: tiny"), encoding="utf-8")
+    document = pipeline.run(path).document
+    workbook = tmp_path / "表.xlsx"
+    workbook.write_bytes(xlsx.render(document, "tiny"))
+    found = import_workbook(workbook, "tiny").diagnostics
+    # row 8: 201 03 02 一般行政管理事务 (title, 编制单位, two header rows, the ※ row, 201, 20103)
+    assert [(d.rule, d.location.path) for d in found] == [
+        ("import.no_kinds", "工作表“2024年收入预算表”F8")]
+    assert "2010302" in found[0].message and "支出总表" in found[0].remedy

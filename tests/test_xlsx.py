@@ -13,29 +13,36 @@ import pytest
 
 from budgetdoc import pipeline
 from budgetdoc.writers import xlsx
-from seedfigures import EXAMPLES as SEED_EXAMPLES
+from seedfigures import GOLDEN_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
-# The four seed examples (the Shanghai department files wait for their own profile).
-EXAMPLES = sorted(ROOT / "examples" / "departments" / name for name in SEED_EXAMPLES.values())
+DEPARTMENTS = ROOT / "examples" / "departments"
+# Every example: the four seeds (profile default) and the three Shanghai documents.
+EXAMPLES = sorted(GOLDEN_EXAMPLES.values())
 
 
 @functools.cache
 def document(name: str):
-    return pipeline.run(ROOT / "examples" / "departments" / name / "2024.yaml").document
+    path = name if name.endswith(".yaml") else f"{name}/2024.yaml"
+    return pipeline.run(DEPARTMENTS / path).document
+
+
+def profile_of(name: str) -> str:
+    return "shanghai" if name.startswith("sh-") else "default"
 
 
 def book(name: str) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(xlsx.render(document(name))))
+    return openpyxl.load_workbook(io.BytesIO(xlsx.render(document(name), profile_of(name))))
 
 
-def test_two_renders_give_the_same_bytes() -> None:
-    name = "changji-finance-bureau"
-    first = xlsx.render(document(name))
-    again = xlsx.render(pipeline.run(
-        ROOT / "examples" / "departments" / name / "2024.yaml").document)
+@pytest.mark.parametrize(("name", "year"), [("changji-finance-bureau", 2024),
+                                            ("sh-putuo-finance/2025.yaml", 2025)])
+def test_two_renders_give_the_same_bytes(name: str, year: int) -> None:
+    first = xlsx.render(document(name), profile_of(name))
+    path = name if name.endswith(".yaml") else f"{name}/2024.yaml"
+    again = xlsx.render(pipeline.run(DEPARTMENTS / path).document, profile_of(name))
     assert first == again
-    assert b"2024-01-01T00:00:00Z" in _core(first)
+    assert f"{year}-01-01T00:00:00Z".encode() in _core(first)
 
 
 def _core(data: bytes) -> bytes:
@@ -82,14 +89,33 @@ def test_empty_table_has_its_header_and_note() -> None:
     assert sheet.page_setup.orientation == "portrait"
 
 
-@pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
-def test_every_cell_agrees_with_the_document_model(folder: Path) -> None:
+def test_shanghai_amounts_are_in_each_tables_unit() -> None:
+    """上海市普陀区财政局 2025 (published): tables 1–8 in 元, table 9 in 万元; table 8 prints
+    its zeros (0.00), the others leave them blank."""
+    workbook = book("sh-putuo-finance/2025.yaml")
+    first = workbook["2025年部门财务收支预算总表"]
+    assert first["A1"].value == "2025年部门财务收支预算总表"  # no caption line
+    assert first["D2"].value == "单位：元"
+    assert [first.cell(5, c).value for c in range(1, 5)] == [
+        "一、财政拨款收入", 31214205.8, "一、一般公共服务支出", 22186440.8]
+    assert first.cell(5, 2).number_format == "#,##0.00"
+    economic = workbook["2025年部门一般公共预算基本支出部门预算经济分类预算表"]
+    assert [economic.cell(6, c).value for c in range(1, 7)] == [
+        "301", None, "工资福利支出", 22109516, 22109516, 0]
+    sangong = workbook["2025年部门“三公”经费和机关运行经费预算表"]
+    assert sangong["G2"].value == "单位：万元"
+    assert [sangong.cell(6, c).value for c in range(1, 8)] == [
+        0.95, None, 0.95, None, None, None, 229.43]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_cell_agrees_with_the_document_model(name: str) -> None:
     """Each table's cells, in reading order, are the model's displayed texts (amounts as the
     number the display shows)."""
     from budgetdoc.writers.docx_table import place
 
-    doc = document(folder.name)
-    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.render(doc)))
+    doc = document(name)
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.render(doc, profile_of(name))))
     for table, sheet in zip(doc.tables(), workbook.worksheets, strict=True):
         # caption, title, subtitle, 编制部门/单位 line: each takes a row where printed
         first = 2 + bool(table.caption) + bool(table.subtitle) + bool(
@@ -103,6 +129,7 @@ def test_every_cell_agrees_with_the_document_model(folder: Path) -> None:
                 text = getattr(slot.cell, "display", None)
                 text = slot.cell.text if text is None else text
                 if isinstance(got, int | float):
-                    assert f"{got:,.2f}" == text, (table.title, r, slot.column)
+                    decimals = getattr(slot.cell, "decimals", 2)
+                    assert f"{got:,.{decimals}f}" == text, (table.title, r, slot.column)
                 else:
                     assert (got or "") == text, (table.title, r, slot.column)

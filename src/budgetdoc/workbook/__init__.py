@@ -2,29 +2,28 @@
 
 Read every sheet (workbook.read), recognise the tables by the layouts of the profile and of
 data/import/layouts (workbook.layouts, workbook.recognise), rebuild the entered lines from the
-most detailed figures (workbook.solve), write the file (workbook.emit), then build its tables
-with the tool itself and compare every printed figure of the workbook with them: a file is
-only written when each one agrees (a total printed with a 尾差 is declared as such).
+most detailed figures (workbook.solve), make the file's sections (workbook.department: money
+from the tables, the places to fill from the profile's starting file) and write it
+(workbook.emit), then build its tables with the tool itself and compare every printed figure
+of the workbook with them, in the unit and at the precision its sheet prints: a file is only
+written when each one agrees (a total printed with a 尾差 is declared as such).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .. import checks, figures, model, tables
 from ..diagnostics import Diagnostic, Location, Severity
-from ..numbers import round_cent
+from ..numbers import from_wan, round_to
 from ..profile import Profile, load
 from ..resources import data_file
-from ..validate import validate
-from ..yamlload import load_text
-from . import emit, layouts
+from . import department, emit, layouts
 from .read import Problem, Sheet, read_workbook, workbook_title
 from .recognise import Fact, Read, find_title, read_sheet
-from .solve import Solver
 
 MAX_MISMATCHES = 20
 
@@ -63,19 +62,33 @@ def import_workbook(path: Path, profile_name: str = "default",
 
 
 def recognise(sheets: list[Sheet], profile: Profile) -> tuple[list[Read], bool]:
-    """The recognised tables of the layout that knows most of the sheets."""
-    best: tuple[int, layouts.Layout, list[tuple[Sheet, Any]]] | None = None
+    """The tables as the layout reads them that knows most of the sheets (our own export
+    first among equals); where it cannot read them, the next that can (the Shanghai
+    template's titles and headers are our own Shanghai tables', its rows are not). Raises the
+    first layout's problem when none can."""
+    tried = []
     for layout in layouts.candidates(profile.name):
         found = [(sheet, find_title(sheet, layout.tables)) for sheet in sheets]
         known = sum(1 for _, f in found if f)
-        if best is None or known > best[0]:
-            best = (known, layout, found)
-    assert best is not None
-    known, layout, found = best
-    if not known:
+        if known:
+            tried.append((known, layout, found))
+    if not tried:
         names = data_file("labels.yaml")["list_separator"].join(s.name for s in sheets)
         raise Problem("import.no_tables",
                       sheets=names or data_file("import/reading.yaml")["no_sheets"])
+    tried.sort(key=lambda t: -t[0])
+    first: Problem | None = None
+    for _, layout, found in tried:
+        try:
+            return _read(layout, found, profile), layout.own
+        except Problem as problem:
+            first = first or problem
+    assert first is not None
+    raise first
+
+
+def _read(layout: layouts.Layout, found: list[tuple[Sheet, Any]],
+          profile: Profile) -> list[Read]:
     seen = {id(f[0]) for _, f in found if f}
     for spec in layout.tables:
         if id(spec) not in seen:
@@ -84,19 +97,19 @@ def recognise(sheets: list[Sheet], profile: Profile) -> tuple[list[Read], bool]:
         if f is None and any(isinstance(v, int | float) and not isinstance(v, bool)
                              for row in sheet.cells for v in row):
             raise Problem("import.unknown_sheet", sheet.name, "A1", layout=layout.name)
-    reads = [read_sheet(sheet, f[0], f[1], profile, layout.own) for sheet, f in found if f]
-    return reads, layout.own
+    # the two-sided tables last: they may name a 类 as the code trees print it
+    tables = sorted(((sheet, f) for sheet, f in found if f),
+                    key=lambda pair: pair[1][0].layout == "balance")
+    reads: list[Read] = []
+    for sheet, (spec, row) in tables:
+        names = {code: name for r in reads for code, name in r.names.items()}
+        reads.append(read_sheet(sheet, spec, row, profile, layout.own, names))
+    return reads
 
 
 def _unit(reads: list[Read]) -> str:
     units = data_file("import/reading.yaml")["units"]
     return min((r.unit for r in reads), key=lambda u: units[u])
-
-
-def _scaled(fact: Fact, unit: str, file_unit: str) -> Fact:
-    units = data_file("import/reading.yaml")["units"]
-    factor = Decimal(units[unit]) / Decimal(units[file_unit])
-    return Fact(fact.filter, fact.amount * factor, fact.sheet, fact.cell, fact.address)
 
 
 def _meta(path: Path, reads: list[Read], profile: Profile, year: int | None) -> dict[str, Any]:
@@ -107,7 +120,6 @@ def _meta(path: Path, reads: list[Read], profile: Profile, year: int | None) -> 
     if year is None:
         year = next((r.year for r in reads if r.year), None)
     if year is None:
-        import re
         match = re.search(settings["year"], title)
         year = int(match.group(1)) if match else None
     if year is None:
@@ -126,157 +138,47 @@ def _department(path: Path, reads: list[Read], own: bool, profile: Profile,
                 year: int | None) -> tuple[str, list[Problem]]:
     meta = _meta(path, reads, profile, year)
     unit = meta["unit"]
-    facts = [_scaled(f, r.unit, unit) for r in reads for f in r.facts]
+    printed = [f for r in reads for f in r.facts]
     items = [name for r in reads for name in r.items]
-    data = _data(meta, facts, items, reads, profile, unit)
-    head = emit.texts()["head"].format(department=meta["department"], year=meta["year"],
-                                       kind=meta["kind"], workbook=path.name, unit=unit)
-    text = emit.department_file(data, head)
-    mismatches = verify(text, facts, profile)
-    if mismatches and own and unit != data_file("labels.yaml")["yuan"]:
+    sections = department.build(meta, [f.in_unit(unit) for f in printed], items, reads,
+                                profile)
+    mismatches = verify(sections.data, printed, profile)
+    if mismatches and own:
         declared = _deviations(mismatches)
         if declared:
-            data["known_deviations"] = declared
-            text = emit.department_file(data, head)
-            mismatches = verify(text, facts, profile)
+            sections.data["known_deviations"] = declared
+            mismatches = verify(sections.data, printed, profile)
     problems = [Problem("import.mismatch", f.sheet, f.cell, printed=f"{f.amount:,.2f}",
                         computed=f"{computed:,.2f}") for f, computed, _ in mismatches]
-    return text, problems[:MAX_MISMATCHES]
+    head = emit.texts()["head"].format(department=meta["department"], year=meta["year"],
+                                       kind=meta["kind"], workbook=path.name, unit=unit)
+    return sections.text(head), problems[:MAX_MISMATCHES]
 
 
-def _data(meta: dict[str, Any], facts: list[Fact], items: list[str], reads: list[Read],
-          profile: Profile, unit: str) -> dict[str, Any]:
-    texts = emit.texts()
-    placeholder = texts["placeholder"]
-    solver = Solver(facts, profile, items)
-    pieces, carryover = solver.function_pieces()
-    names = {code: name for r in reads for code, name in r.names.items()}
-    from ..codes import ECONOMIC as ECONOMIC_CODES
-    from ..codes import FUNCTION as FUNCTION_CODES
-    from ..codes import for_year
-    code_list = for_year(meta["year"])
-
-    def name_of(code: str) -> str:
-        return names.get(code) or code_list.name(FUNCTION_CODES, code) or ""
-
-    basic: dict[str, dict[str, Any]] = {}
-    project_money: dict[str, dict[str, Decimal]] = {}
-    for piece in pieces:
-        if piece.kind == "project":
-            money = project_money.setdefault(piece.code, {})
-            money[piece.source] = money.get(piece.source, Decimal(0)) + piece.amount
-            continue
-        entry = basic.setdefault(piece.code, {"function": piece.code})
-        target = entry if piece.kind == "basic" else entry.setdefault(piece.kind, {})
-        target[piece.source] = target.get(piece.source, Decimal(0)) + piece.amount
-    data: dict[str, Any] = {"meta": meta, "overview": {
-        "functions": placeholder, "subordinate_units": [], "sections": []}}
-    given = {c: n for c, n in sorted(names.items())
-             if n and n != code_list.name(FUNCTION_CODES, c) and
-             n != code_list.name(ECONOMIC_CODES, c)}
-    if given:
-        data["code_names"] = given
-    data["basic"] = list(basic.values())
-    if economic := solver.economic():
-        data["basic_economic"] = economic
-    data["projects"] = _projects(solver.projects(), project_money, profile, name_of, texts)
-    if carryover:
-        data["carryover"] = [{**item, "purpose": placeholder} for item in carryover]
-    fiscal = profile.source_set(["fiscal"])
-    classes = sorted({p.code[:3] for p in pieces if p.source in fiscal})
-    data["class_purposes"] = {code: placeholder for code in classes}
-    sangong = solver.sangong()
-    if sangong:
-        data["sangong"] = {item: split.get("general_budget") if set(split) == {"general_budget"}
-                           else split for item, split in sangong.items()}
-    operating = next((r.operating_costs for r in reads if r.operating_costs), None)
-    if operating is not None:
-        data["operating_costs"] = _scaled(operating, next(
-            r.unit for r in reads if r.operating_costs), unit).amount
-    data["changes"] = _changes(data, profile, placeholder)
-    return data
-
-
-def _projects(named: list[dict[str, Any]], money: dict[str, dict[str, Decimal]],
-              profile: Profile, name_of: Any, texts: dict[str, Any]) -> list[dict[str, Any]]:
-    """Named projects (项目支出表) take the 一般公共预算 project money of their 项; what no
-    named project takes stays with one project per 项 whose name is to be filled."""
-    general = [s for s in profile.sources if s in profile.source_set(["general"])]
-    placeholder = texts["placeholder"]
-    found = []
-    for project in named:
-        need = sum(project["economic"].values(), Decimal(0))
-        available = money.get(project["function"], {})
-        entry: dict[str, Any] = {"name": project["name"], "function": project["function"]}
-        for source in general:
-            take = min(need, available.get(source, Decimal(0)))
-            if take:
-                entry[source] = take
-                available[source] -= take
-                need -= take
-        if need:
-            entry[general[0]] = entry.get(general[0], Decimal(0)) + need
-        entry["economic"] = project["economic"]
-        entry |= {"policy_basis": placeholder, "owner": placeholder, "allocation": placeholder}
-        found.append(entry)
-    for code, sources in sorted(money.items()):
-        left = {s: v for s, v in sources.items() if v}
-        if left:
-            found.append({"name": texts["project_name"].format(code=code, name=name_of(code)),
-                          "function": code, **left, "policy_basis": placeholder,
-                          "owner": placeholder, "allocation": placeholder})
-    return found
-
-
-def _changes(data: dict[str, Any], profile: Profile, placeholder: str) -> dict[str, Any]:
-    """A reason to fill for every money comparison the narrative will make."""
-    department = _department_model(emit.department_file(data, ""), profile)
-    changes: dict[str, Any] = {}
-    for cid, (_, value, is_count) in figures.current_values(department).items():
-        spec = next((s for s in figures.catalogue(profile)
-                     if cid == s["id"] or cid.startswith(s["id"] + ".")), {})
-        if is_count or (spec.get("when") != "always" and not value):
-            continue
-        node = changes
-        *parents, last = cid.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = {"reason": placeholder}
-    return changes
-
-
-def _department_model(text: str, profile: Profile) -> model.Department:
-    data, source_map, found = load_text(text, "<import>")
-    found += validate(data, source_map) if data is not None else []
-    if data is None or any(d.severity is Severity.ERROR for d in found):
-        raise AssertionError("import wrote an invalid file: "
-                             + "; ".join(d.message for d in found))
-    department, _ = model.build(data, source_map, profile)
-    overrides, _ = checks.resolve_deviations(department, tables.build_tables(department))
-    department.ledger.overrides = overrides
-    return department
-
-
-def verify(text: str, facts: list[Fact], profile: Profile) -> list[tuple[Fact, Decimal, Any]]:
-    """Every printed figure that the file's own tables do not print the same."""
-    department = _department_model(text, profile)
-    unit = department.data["meta"]["unit"]
-    settings = data_file("import/reading.yaml")
-    factor = Decimal(settings["units"][settings["wan"]]) / Decimal(settings["units"][unit])
+def verify(data: dict[str, Any], facts: list[Fact],
+           profile: Profile) -> list[tuple[Fact, Decimal, Any]]:
+    """Every printed figure that the file's figures (`data`) do not print the same (in the
+    figure's unit, at its decimals)."""
+    model = department.department_model(emit.department_file(data, ""), profile)
     found = []
     for fact in facts:
-        figure = department.ledger.total(fact.filter)
-        value = round_cent(figure.value * factor)
+        figure = model.ledger.total(fact.filter)
+        value = round_to(from_wan(figure.value, fact.unit), fact.decimals)
         if value != fact.amount:
             found.append((fact, value, figure))
     return found
+
+
+def _rounded(fact: Fact) -> bool:
+    """A figure printed coarser than the cent of a 元: a total may differ from its lines."""
+    return fact.unit != data_file("labels.yaml")["yuan"] or fact.decimals < 2
 
 
 def _deviations(mismatches: list[tuple[Fact, Decimal, Any]]) -> list[dict[str, Any]]:
     """尾差: a total printed other than the sum of its lines, declared at its first cell."""
     declared, keys = [], set()
     for fact, _, figure in mismatches:
-        if fact.address is None or not figure.key or figure.key in keys:
+        if fact.address is None or not _rounded(fact) or not figure.key or figure.key in keys:
             continue
         keys.add(figure.key)
         table, row, column = fact.address

@@ -2,7 +2,9 @@
 under data/import/ (other systems' exports), in one form.
 
 A layout is data: the table's title (a pattern), its header rows with their spans, and what
-each amount column, fixed row or balance line holds, in the vocabulary of tables.yaml.
+each amount column, fixed row or balance line holds, in the vocabulary of tables.yaml. Our
+own tables are recognised by the profile's settings: titles and the right side's 类 names are
+templates (`{{ year }}年部门收入预算总表`, `{{ numeral }}、{{ name }}`), read as patterns.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ SHAPES: dict[str, tuple[str, int, int]] = {
     "fixed_rows": (SANGONG, 0, 1),
     "carryover_items": (FUNCTION, 0, 1),
     "balance": (FUNCTION, 0, 0),
-    "single_row": (SANGONG, 0, 0),
+    "items_row": (SANGONG, 0, 0),  # each column names its own dimension
 }
 
 
@@ -42,6 +44,9 @@ class TableSpec:
     codes: int = 0
     lead: int = 0
     dimension: str = FUNCTION
+    total_label: str = ""  # our own tables: the name of their total rows (尾差 addresses)
+    right_label: re.Pattern[str] | None = None  # our own two-sided tables: a 类 on the right
+    decimals: int = 2  # the decimals its amounts are printed with
 
 
 @dataclass
@@ -51,8 +56,28 @@ class Layout:
     own: bool = False  # the profile's own tables: addresses for 尾差 are known
 
 
-def _exact(text: str) -> re.Pattern[str]:
-    return re.compile(re.escape(normal(text)))
+_FIELD = re.compile(r"\{\{\s*(\w+)[^}]*\}\}")
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """A one-line template of tables.yaml as a pattern on normalised text: each field a named
+    group (`year` four digits, `code` a 类, as data/import/reading.yaml says; others any text)."""
+    fields = data_file("import/reading.yaml")["template_fields"]
+    out, seen, at = [], set(), 0
+    for match in _FIELD.finditer(template):
+        out.append(re.escape(normal(template[at:match.start()])))
+        name = match.group(1)
+        out.append(f"(?P={name})" if name in seen
+                   else f"(?P<{name}>{fields.get(name, fields['other'])})")
+        seen.add(name)
+        at = match.end()
+    out.append(re.escape(normal(template[at:])))
+    return re.compile("".join(out))
+
+
+def template_label(template: str) -> str:
+    """A title template as messages name the table: its fields left out (部门收入预算总表)."""
+    return re.sub(data_file("import/reading.yaml")["template_label"], "", template).strip()
 
 
 def _header(rows: list[list[Any]]) -> tuple[list[list[HeaderCell]], dict[tuple[int, int],
@@ -72,16 +97,23 @@ def _header(rows: list[list[Any]]) -> tuple[list[list[HeaderCell]], dict[tuple[i
 
 
 def own(profile: str) -> Layout:
-    """Our own export: the profile's tables, each with its ※ 1 2 3 row."""
+    """Our own export: the profile's tables as its settings print them (title, header with
+    or without the ※ 1 2 3 row, total rows, the right side's 类, decimals)."""
     layout = Layout(data_file("import/reading.yaml")["own_layout"].format(profile=profile),
                     own=True)
     settings = load(profile).tables
     for spec in settings["tables"]:
         shape = SHAPES[spec["layout"]]
+
+        def setting(key: str, spec: dict[str, Any] = spec) -> Any:
+            return tables.setting(spec, settings, key)
+
+        right = template_pattern(setting("right_label")) if spec["layout"] == "balance" else None
         layout.tables.append(TableSpec(
-            spec["title"], _exact(spec["title"]), spec["layout"],
-            tables.header_rows(spec, settings),
-            {}, spec, spec["number"], shape[1], shape[2], tables.layout_dimension(spec)))
+            template_label(spec["title"]), template_pattern(spec["title"]), spec["layout"],
+            tables.header_rows(spec, settings), {}, spec, spec["number"], shape[1], shape[2],
+            tables.layout_dimension(spec), setting("total_label"), right,
+            int(setting("decimals"))))
     return layout
 
 

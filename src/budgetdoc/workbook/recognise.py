@@ -6,7 +6,7 @@ ledger lines it sums (row × column, as the tables are built) and the printed am
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -22,10 +22,18 @@ from .read import Problem, Sheet, amount, cell_name, normal, text_of
 @dataclass(frozen=True)
 class Fact:
     filter: Filter
-    amount: Decimal  # as printed, in the sheet's unit
+    amount: Decimal  # as printed, in `unit`
     sheet: str
     cell: str
     address: tuple[int, str, int] | None = None  # (table, row, column) in our own tables
+    unit: str = ""  # the sheet's unit (万元, 元)
+    decimals: int = 2  # the decimals the sheet prints
+
+    def in_unit(self, unit: str) -> Fact:
+        """The figure in another unit (exact where that unit is finer, as the file's is)."""
+        units = _settings()["units"]
+        factor = Decimal(units[self.unit]) / Decimal(units[unit])
+        return replace(self, amount=self.amount * factor, unit=unit)
 
 
 @dataclass
@@ -108,14 +116,16 @@ def _department(sheet: Sheet, top: int) -> str:
 
 
 def read_sheet(sheet: Sheet, spec: TableSpec, title_row: int, profile: Profile,
-               own: bool) -> Read:
+               own: bool, names: dict[str, str] | None = None) -> Read:
+    """The figures of one sheet; `names`: the function names other sheets print by code
+    (a two-sided table may name its 类 by them)."""
     top, left = _anchor(sheet, spec, title_row)
     _check_header(sheet, spec, top, left)
     title = normal("".join(sheet.row_texts(title_row)))
     year = re.search(_settings()["year"], title)
     found = Read(spec, sheet, _unit(sheet, top, left, spec), _department(sheet, top),
                  int(year.group(1)) if year else None)
-    reader = _Rows(found, profile, top + len(spec.header), left, own)
+    reader = _Rows(found, profile, top + len(spec.header), left, own, names or {})
     getattr(reader, spec.layout)()
     return found
 
@@ -123,10 +133,12 @@ def read_sheet(sheet: Sheet, spec: TableSpec, title_row: int, profile: Profile,
 class _Rows:
     """The data rows of one recognised sheet, read by the table's layout."""
 
-    def __init__(self, found: Read, profile: Profile, first: int, left: int, own: bool) -> None:
+    def __init__(self, found: Read, profile: Profile, first: int, left: int, own: bool,
+                 names: dict[str, str]) -> None:
         self.found, self.profile, self.first, self.left = found, profile, first, left
         self.sheet, self.spec = found.sheet, found.spec
         self.number = found.spec.number if own else None
+        self.names = names
         self.settings = _settings()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -139,19 +151,22 @@ class _Rows:
 
     def add(self, row: int, start: int, values: list[Decimal | None], narrow: dict[str, Any],
             columns: list[dict[str, Any]], name: str | None) -> None:
+        unit, decimals = self.found.unit, self.spec.decimals
         for j, (value, column) in enumerate(zip(values, columns, strict=True)):
-            if column.get("operating_costs"):
-                if value is not None:
-                    self.found.operating_costs = Fact(Filter(), value, self.sheet.name,
-                                                      cell_name(row, start + j))
+            where = cell_name(row, start + j)
+            if column.get("figure") == "operating_costs":  # 机关运行经费, a blank is none
+                self.found.operating_costs = Fact(Filter(), value or Decimal(0),
+                                                  self.sheet.name, where, None, unit, decimals)
                 continue
-            selector = self.profile.selector(column, self.spec.dimension).narrow(**narrow)
+            dimension = column.get("dimension", self.spec.dimension)
+            selector = self.profile.selector(column, dimension).narrow(**narrow)
             address = (self.number, name, j + 1) if self.number and name else None
             self.found.facts.append(Fact(selector, value or Decimal(0), self.sheet.name,
-                                         cell_name(row, start + j), address))
+                                         where, address, unit, decimals))
 
     def is_total(self, *texts: str) -> bool:
-        return any(normal(t) in self.settings["total_labels"] for t in texts if t)
+        labels = {*self.settings["total_labels"], normal(self.spec.total_label)}
+        return any(normal(t) in labels for t in texts if t)
 
     def is_filler(self, texts: list[str]) -> bool:
         return all(not t or t in self.settings["filler"] for t in texts)
@@ -232,8 +247,7 @@ class _Rows:
     function_tree = economic_tree = project_tree = tree
 
     def total_name(self) -> str:
-        label: str = self.profile.tables["total_label"]
-        return label
+        return self.spec.total_label
 
     # -- fixed rows, items, single row -----------------------------------------------------
     def fixed_rows(self) -> None:
@@ -271,13 +285,17 @@ class _Rows:
                 self.add(row, self.left + 1, values, {"items": frozenset({index})}, columns,
                          label)
 
-    def single_row(self) -> None:
+    def items_row(self) -> None:
+        """One row of amounts under the header, each column its own figure (a blank row:
+        every figure none)."""
         columns = self.spec.spec["columns"]
         for row in self.rows():
             values = self.amounts(row, self.left, len(columns))
             if any(v is not None for v in values):
-                self.add(row, self.left, values, {}, columns, None)
-                return
+                break
+        else:
+            row, values = self.first, [None] * len(columns)
+        self.add(row, self.left, values, {}, columns, self.total_name())
 
     # -- two-sided tables ------------------------------------------------------------------
     def balance(self) -> None:
@@ -333,13 +351,31 @@ class _Rows:
         return bare == wanted or bool(spec.get("match") and re.fullmatch(spec["match"], bare))
 
     def class_code(self, text: str) -> str | None:
-        match = re.match(r"^(\d{3})(?!\d)", normal(text))
+        """The function 类 a line of the right side names: as our own table writes it (its
+        right_label), else by a leading code or a name after its numbering (一、)."""
+        found = normal(text)
+        if self.spec.right_label is not None:
+            match = self.spec.right_label.fullmatch(found)
+            if match is None:
+                return None
+            fields = match.groupdict()
+            if fields.get("code"):
+                return self.known_class(fields["code"])
+            return self.class_named(fields.get("name") or "")
+        match = re.match(r"^(\d{3})(?!\d)", found)
         if match:
-            return match.group(1) if match.group(1) in self.profile.function_classes else None
+            return self.known_class(match.group(1))
+        return self.class_named(re.sub(self.settings["numbering"], "", found))
+
+    def known_class(self, code: str) -> str | None:
+        return code if code in self.profile.function_classes else None
+
+    def class_named(self, name: str) -> str | None:
+        """The 类 of a name: as the other tables print it, else as the year's code list."""
         from ..codes import FUNCTION, for_year
-        bare = re.sub(self.settings["numbering"], "", normal(text))
         codes = for_year(self.found.year or 0)
         for code in self.profile.function_classes:
-            if normal(codes.name(FUNCTION, code) or "") == bare:
+            if name and name in (normal(self.names.get(code, "")),
+                                 normal(codes.name(FUNCTION, code) or "")):
                 return code
         return None

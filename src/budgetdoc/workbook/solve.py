@@ -23,6 +23,7 @@ from .recognise import Fact
 
 Sources = frozenset[str]
 SEARCH_LIMIT = 200_000
+SPLIT_KINDS = (frozenset({"personnel"}), frozenset({"operating"}))
 
 
 @dataclass
@@ -75,7 +76,7 @@ class Solver:
             pieces += self.allocate(code, facts, caps[code],
                                     [p for p in items if p["function"] == code])
         leaves = {group for groups in caps.values() for group in groups}
-        return self.split_groups(pieces, leaves), items
+        return self.split_kinds(self.split_groups(pieces, leaves)), items
 
     def allocate(self, code: str, facts: list[Fact], caps: dict[Sources, tuple[Decimal, Fact]],
                  items: list[dict[str, Any]]) -> list[Piece]:
@@ -107,8 +108,14 @@ class Solver:
         for group, left in remaining.items():
             if left != 0:
                 fact = caps[group][1]
-                raise Problem("import.kind_unknown", fact.sheet, fact.cell, code=code)
+                rule = "import.kind_unknown" if self.splits_kinds() else "import.no_kinds"
+                raise Problem(rule, fact.sheet, fact.cell, code=code)
         return pieces
+
+    def splits_kinds(self) -> bool:
+        """Whether some table prints a 项's money by 基本支出 / 项目支出 (a 支出总表)."""
+        return any(f.filter.kinds is not None and len(f.filter.function) == 7
+                   for f in self.of(FUNCTION))
 
     def split_groups(self, pieces: list[Piece], groups: set[Sources]) -> list[Piece]:
         """A column of several sources (单位资金) is shared out by the totals printed for each
@@ -133,6 +140,36 @@ class Solver:
                     left -= take
             pieces = rest
         return pieces
+
+    def split_kinds(self, pieces: list[Piece]) -> list[Piece]:
+        """人员经费 and 公用经费 printed by 类 only (the Shanghai unit template's 收支总表): the
+        undivided 基本支出 of the 类's 项 is shared out in code order, 人员经费 first, the rest
+        公用经费; any such split prints the same tables."""
+        printed: dict[str, dict[str, Fact]] = {}
+        for fact in self.of(FUNCTION):
+            f = fact.filter
+            if len(f.function) == 3 and f.items is None and f.kinds in SPLIT_KINDS:
+                kind = next(iter(f.kinds or ()))
+                printed.setdefault(f.function, {})[kind] = fact
+        if not printed:
+            return pieces
+        left = {code: kinds["personnel"].amount - sum(
+                    (p.amount for p in pieces if p.code[:3] == code and p.kind == "personnel"
+                     and p.source in self.sources(kinds["personnel"].filter)), ZERO)
+                for code, kinds in printed.items() if "personnel" in kinds}
+        out: list[Piece] = []
+        for piece in pieces:
+            kinds = printed.get(piece.code[:3], {})
+            if piece.kind != "basic" or "operating" not in kinds or not all(
+                    piece.source in self.sources(f.filter) for f in kinds.values()):
+                out.append(piece)
+                continue
+            personnel = max(ZERO, min(piece.amount, left.get(piece.code[:3], ZERO)))
+            left[piece.code[:3]] = left.get(piece.code[:3], ZERO) - personnel
+            out += [Piece(piece.code, piece.source, kind, amount) for kind, amount in
+                    (("personnel", personnel), ("operating", piece.amount - personnel))
+                    if amount]
+        return out
 
     def carryover(self, caps: dict[str, dict[Sources, tuple[Decimal, Fact]]]) -> list[
             dict[str, Any]]:

@@ -1,8 +1,9 @@
 """The public tables as an Excel workbook (XlsxWriter): one sheet per table.
 
-Lay out only: every figure is final in the model. An amount is written as a number rounded
-to the decimals the table prints (Excel holds binary doubles), with the number format that
-prints it the same way; codes and names are text; a blank in the document is a blank cell.
+Lay out only: every figure is final in the model. An amount is written as the number the
+table prints (in the table's unit, rounded to its decimals: Excel holds binary doubles), with
+the number format that prints it the same way; codes and names are text; a blank in the
+document is a blank cell.
 Deterministic: fixed document properties (the created date is 1 January of the document's
 year) and XlsxWriter's fixed zip timestamps, so the same document gives the same bytes.
 """
@@ -14,7 +15,6 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import xlsxwriter
@@ -34,16 +34,10 @@ def settings(profile: str) -> dict[str, Any]:
     return found
 
 
-def amount_format(table: Table, spec: dict[str, Any]) -> tuple[str, int]:
-    """The number format of this table's amounts and the decimals it prints.
-
-    The one place that knows how a table prints its amounts: today every table of the model
-    prints two decimals (numbers.fmt_amount); a per-table unit or precision in the model
-    would be read here.
-    """
-    decimals = int(getattr(table, "decimals", 2))
+def amount_format(cell: Cell, spec: dict[str, Any]) -> str:
+    """The number format that prints an amount cell as the document does (its decimals)."""
     base = str(spec["amount_format"])
-    return (f"{base}.{'0' * decimals}" if decimals else base), decimals
+    return f"{base}.{'0' * cell.decimals}" if cell.decimals else base
 
 
 def _units(text: str) -> int:
@@ -98,12 +92,12 @@ def _grid(table: Table) -> tuple[list[list[Slot]], int]:
     return grid, max(widths, default=0)
 
 
-def _amount(cell: Cell, decimals: int) -> float | None:
-    """The number shown: the model's value at the printed precision; None for a blank."""
-    if cell.value is None or cell.display == "":
+def _amount(cell: Cell) -> float | None:
+    """The number shown: the amount as printed (in the cell's unit, at its decimals); None
+    for a blank."""
+    if cell.shown is None or cell.display == "":
         return None
-    step = Decimal(1).scaleb(-decimals)
-    return float(cell.value.quantize(step, rounding=ROUND_HALF_UP))
+    return float(cell.shown)
 
 
 def _column_widths(grid: list[list[Slot]], ncols: int, spec: dict[str, Any]) -> list[float]:
@@ -123,12 +117,21 @@ def _column_widths(grid: list[list[Slot]], ncols: int, spec: dict[str, Any]) -> 
     return widths
 
 
+def _title_room(widths: list[float], title: str, spec: dict[str, Any]) -> list[float]:
+    """The columns widened alike where the title (in its larger font) is wider than the
+    table: a narrow table (三公, an empty one) would cut its title at both ends."""
+    columns = spec["columns"]
+    extra = math.ceil(_units(title) * columns["title"]) + columns["padding"] - sum(widths)
+    if extra <= 0:
+        return widths
+    return [w + math.ceil(extra / len(widths)) for w in widths]
+
+
 def _write_table(book: xlsxwriter.Workbook, sheet: Worksheet, table: Table,
                  formats: _Formats, spec: dict[str, Any]) -> None:
     grid, ncols = _grid(table)
     ncols = max(ncols, 2)
-    number_format, decimals = amount_format(table, spec)
-    widths = _column_widths(grid, ncols, spec)
+    widths = _title_room(_column_widths(grid, ncols, spec), table.title, spec)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     row = 0
@@ -163,8 +166,8 @@ def _write_table(book: xlsxwriter.Workbook, sheet: Worksheet, table: Table,
             else:
                 assert isinstance(cell, Cell)
                 if cell.is_amount and table.kind == "data":
-                    fmt = formats.get(align="right", num_format=number_format)
-                    value = _amount(cell, decimals)
+                    fmt = formats.get(align="right", num_format=amount_format(cell, spec))
+                    value = _amount(cell)
                 else:
                     short = len(cell.display) <= spec["form_center_chars"]
                     center = cell.display.isdigit() or (table.kind == "form" and short)
