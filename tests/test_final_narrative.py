@@ -82,12 +82,15 @@ def test_fund_money_gives_the_non_empty_form(tmp_path: Path) -> None:
                             "income: {general_budget: 800000, fund_budget: 30000}").replace(
         "      general_budget: {basic: 800000}\n",
         "      general_budget: {basic: 800000}\n      fund_budget: {project: 20000}\n"
-        "    closing: {fund_budget: 10000}\n    purpose: 专项建设\n")
-    text, _ = _text(tmp_path, variant)
-    # 基金: 收入 3, 支出 2, 年末 1.
+        "    closing: {fund_budget: 10000}\n    purpose: 专项建设\n").replace(
+        "  fiscal: 1500000\n", "  fiscal: 1520000\n  fund_functions: {\"2010350\": 20000}\n", 1)
+    text, rules = _text(tmp_path, variant)
+    assert not {r for r in rules if r.startswith("final.variance")}
+    # 基金: 收入 3, 支出 2, 年末 1; 年初预算 2 = 决算 2: 基本持平, no reason asked.
     assert ("2024年度政府性基金预算财政拨款收入3.00万元，支出2.00万元，年初结转和结余0.00万元，"
             "年末结转和结余1.00万元。支出具体情况如下：") in text
-    assert "：支出决算数为2.00万元，主要用于：专项建设。" in text
+    assert ("（项）。主要用于：专项建设。年初预算为2.00万元，支出决算为2.00万元。"
+            "决算数与预算数基本持平。") in text
 
 
 def test_the_budget_file_beside_gives_the_initial_figures(tmp_path: Path) -> None:
@@ -121,3 +124,33 @@ def test_a_profile_comparing_each_item_with_its_budget(tmp_path: Path) -> None:
     assert "事业运行（项）：年初预算为90.00万元，支出决算为80.00万元，预决算差异率-11.11%，" \
            "主要原因是：人员减少。" in text
     assert "预决算差异率25.00%，主要原因是：追加。" in text
+
+
+FUND = """\
+  - function: "2120801"
+    income: {fund_budget: 300000}
+    spending:
+      fund_budget: {project: 300000}
+basic_economic:"""
+
+
+def test_a_fund_spends_item_by_item_against_its_initial_budget(tmp_path: Path) -> None:
+    """七, the non-empty form (primer, GBC template): each 项 with its 年初预算 and 决算, and
+    the reason for the difference; 30 spent of 35 budgeted is less than the budget."""
+    fund = (FINAL.replace("basic_economic:", FUND, 1)
+            .replace("  fiscal: 1500000\n",
+                     "  fiscal: 1850000\n  fund_functions: {\"2120801\": 350000}\n", 1)
+            .replace("  fiscal: {prior: 1300000, reason: 人员增加}",
+                     "  fiscal: {prior: 1300000, reason: 人员增加, budget_reason: 项目结余}")
+            + "code_names:\n  \"212\": 城乡社区支出\n  \"21208\": 国有土地使用权出让收入安排的支出\n"
+              "  \"2120801\": 征地和拆迁补偿支出\n")
+    _, rules = _text(tmp_path, fund)
+    assert "final.variance.reason" in rules  # 30 ≠ 35 and no reason: an error
+    text, rules = _text(tmp_path, fund.replace(
+        "  general: {prior: 1500000}",
+        "  general: {prior: 1500000}\n  fund:\n    functions:\n"
+        "      \"2120801\": {budget_reason: 拆迁进度慢于计划}"))
+    assert "final.variance.reason" not in rules
+    assert ("1、城乡社区支出（类）国有土地使用权出让收入安排的支出（款）征地和拆迁补偿支出（项）。"
+            "年初预算为35.00万元，支出决算为30.00万元。决算数小于预算数的主要原因："
+            "拆迁进度慢于计划。") in text

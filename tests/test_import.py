@@ -28,9 +28,10 @@ from seedfigures import GOLDEN_EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPARTMENTS = ROOT / "examples" / "departments"
-# Every example: the four seeds (profile default, 万元) and the three Shanghai documents
+# Every 预算 example: the four seeds (profile default, 万元) and the three Shanghai documents
 # (profile shanghai: tables in 元, table 9 in 万元, titles with the year, 合计 last, no ※ row).
-EXAMPLES = sorted(GOLDEN_EXAMPLES.values())
+# A 决算's workbook is written (tests/test_xlsx.py) but not read back: import makes 预算 files.
+EXAMPLES = sorted(name for name in GOLDEN_EXAMPLES.values() if ".决算." not in name)
 
 
 def example(name: str) -> Path:

@@ -22,6 +22,7 @@ from ..resources import data_file
 from .model import SANGONG_ITEMS
 
 KEY = "initial"
+FUND_GROUPS = ("fund", "state_capital")  # source groups of 情况说明七、八
 
 
 @dataclass
@@ -30,7 +31,9 @@ class Initial:
 
     fiscal: Decimal | None = None
     general: Decimal | None = None
-    functions: dict[str, Decimal] = field(default_factory=dict)
+    functions: dict[str, Decimal] = field(default_factory=dict)  # 一般公共预算, by 项
+    # 政府性基金 / 国有资本经营 财政拨款 by 项 (情况说明七、八), keyed fund | state_capital
+    fund_functions: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     sangong: dict[str, Decimal] = field(default_factory=dict)
     funds: dict[str, Decimal] = field(default_factory=dict)  # 整体: superior / local / other
     projects: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # fiscal / other
@@ -50,6 +53,10 @@ def _from_budget(budget: Department) -> Initial:
                     file=budget.source_map.file)
     for code in ledger.codes(general, "function"):
         found.functions[code] = ledger.total(general.narrow(function=code)).value
+    for group in FUND_GROUPS:
+        chosen = Filter(sources=profile.source_set([group]))
+        found.fund_functions[group] = {code: ledger.total(chosen.narrow(function=code)).value
+                                       for code in ledger.codes(chosen, "function")}
     for item in SANGONG_ITEMS:
         found.sangong[item] = ledger.total(Filter(dimension=SANGONG, sources=fiscal.sources,
                                                   items=frozenset({item}))).value
@@ -91,6 +98,11 @@ def _typed(dept: Department, found: Initial) -> list[Diagnostic]:
     for code, value in (typed.get("functions") or {}).items():
         found.functions[code] = take(("functions", code), value, found.functions.get(code),
                                      f"{labels['function']}{code}")
+    for group in FUND_GROUPS:
+        budgets = found.fund_functions.setdefault(group, {})
+        for code, value in (typed.get(f"{group}_functions") or {}).items():
+            budgets[code] = take((f"{group}_functions", code), value, budgets.get(code),
+                                 f"{labels[group]}{code}")
     for item, value in (typed.get("sangong") or {}).items():
         found.sangong[item] = take(("sangong", item), value, found.sangong.get(item),
                                    labels["sangong"][item])

@@ -54,10 +54,13 @@ def variances(dept: Department) -> list[Variance]:
         selector = profile.selector(spec, spec.get("dimension", FUNCTION))
         items: list[tuple[str, str, Any, Decimal | None]] = []
         if spec.get("per_function"):
+            group = spec.get("initial_functions", "general")
+            budgets = (start.functions if group == "general"
+                       else start.fund_functions.get(group, {}))
             for code in ledger.codes(selector, "function"):
                 label = spec["label"].format(code=code, name=dept.function_name(code))
                 items.append((f"{spec['id']}.{code}", label, selector.narrow(function=code),
-                              start.functions.get(code)))
+                              budgets.get(code)))
         else:
             budget: Decimal | None = None
             if "initial" in spec:

@@ -34,8 +34,11 @@ def variance(ctx: Context, vid: str) -> dict[str, Any]:
         reason = (phrases["zero"].get(vid, phrases["zero_fallback"]) if not v.actual
                   else phrases["equal"])
     rate = v.rate
+    equal = round_cent(budget) == round_cent(v.actual)
     return {"budget": ctx.money(budget), "actual": ctx.money(v.actual), "reason": reason,
-            "rate": None if rate is None else f"{rate:.2f}", "label": v.label}
+            "rate": None if rate is None else f"{rate:.2f}", "label": v.label,
+            "equal": equal, "over": not equal and v.actual > budget,
+            "typed_reason": v.reason}
 
 
 def _items(ctx: Context, whole: Decimal, entries: list[dict[str, Any]], key: str,
@@ -147,14 +150,15 @@ def basic(ctx: Context) -> dict[str, Any]:
                   **{f"{key}_names": value for key, value in names.items()}}}
 
 
-def _fund(ctx: Context, source: str) -> dict[str, Any]:
+def _fund(ctx: Context, source: str, group: str) -> dict[str, Any]:
     s = [source]
     lines = ctx.dept.ledger.select(Filter(sources=ctx.dept.profile.source_set(s)))
     spending = ("basic", "project")
     selector = Filter(sources=ctx.dept.profile.source_set(s), kinds=frozenset(spending))
     purposes = {a["function"]: a.get("purpose") for a in ctx.dept.data.get("accounts") or []}
     items = [_function_names(ctx, code) | {
-        "amount": ctx.money(total(ctx, s, spending, function=code)), "purpose": purposes.get(code)}
+        "amount": ctx.money(total(ctx, s, spending, function=code)), "purpose": purposes.get(code),
+        "variance": variance(ctx, f"{group}.functions.{code}")}
         for code in ctx.dept.ledger.codes(selector, "function")]
     return {"empty": not any(ln.amount for ln in lines),
             "income": ctx.money(total(ctx, s, ["income"])),
@@ -165,9 +169,9 @@ def _fund(ctx: Context, source: str) -> dict[str, Any]:
 
 @provider(KIND, "fund")
 def fund(ctx: Context) -> dict[str, Any]:
-    return {"fund": _fund(ctx, "fund_budget")}
+    return {"fund": _fund(ctx, "fund_budget", "fund")}
 
 
 @provider(KIND, "state_capital")
 def state_capital(ctx: Context) -> dict[str, Any]:
-    return {"fund": _fund(ctx, "state_capital_budget")}
+    return {"fund": _fund(ctx, "state_capital_budget", "state_capital")}
