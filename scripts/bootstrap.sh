@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything this project needs on a Debian machine with Python 3.11:
-# system packages (fonts, Pango, poppler; apt, as root or through sudo) and a virtual
-# environment in .venv/ with the project and its test tools. Safe to run again: what is
-# already there is kept.
+# system packages (fonts, Pango, poppler; apt, as root or through sudo), a virtual
+# environment in .venv/ with the project and its test tools, and the PDF's lean CJK fonts
+# built from the Noto CJK faces into build/fonts/ (scripts/build_fonts.py, ~1 minute the
+# first time). Safe to run again: what is already there is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +32,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python scripts/build_fonts.py

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,26 @@ def matches_golden(golden: Path, text: str) -> None:
     diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True),
                                         str(golden), "rendered", n=2))
     assert text == want, f"differs from the golden file (review, then regenerate):\n{diff[:6000]}"
+
+
+class WarningRecords(logging.Handler):
+    """Collects every WARNING or worse of the logger it is added to."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def weasyprint_warnings() -> Iterator[list[logging.LogRecord]]:
+    """Every WARNING or worse the weasyprint logger (and its children) emits."""
+    handler = WarningRecords()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,7 +25,7 @@ from budgetdoc import pipeline
 from budgetdoc.document import Cell, Document, HeaderCell, Heading, Paragraph, Part, Row, Table
 from budgetdoc.ledger import Figure
 from budgetdoc.writers import pdf, pdf_fonts
-from conftest import matches_golden
+from conftest import WarningRecords, matches_golden
 from seedfigures import EXAMPLES as SEED_EXAMPLES
 from seedfigures import GOLDEN_EXAMPLES
 
@@ -252,27 +251,6 @@ def test_fonts_folder_errors(tmp_path) -> None:
 
 # --- real renders -------------------------------------------------------------------------
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def weasyprint_warnings() -> Iterator[list[logging.LogRecord]]:
-    """Every WARNING or worse the weasyprint logger (and its children) emits."""
-    handler = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        yield handler.records
-    finally:
-        logger.removeHandler(handler)
-
-
 def _messages(records: list[logging.LogRecord]) -> list[str]:
     return [r.getMessage() for r in records]
 
@@ -280,7 +258,7 @@ def _messages(records: list[logging.LogRecord]) -> list[str]:
 @pytest.fixture(scope="module")
 def example_renders() -> tuple[Document, bytes, bytes, list[str]]:
     """The Beijing office rendered twice, with the warnings WeasyPrint logged."""
-    handler = _Collect()
+    handler = WarningRecords()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
@@ -403,11 +381,13 @@ def test_fonts_are_embedded_subsets(example_renders, tmp_path) -> None:
     listing = _poppler("pdffonts", data, tmp_path).splitlines()[2:]
     assert listing
     names = " ".join(line.split()[0] for line in listing)
-    assert "Noto-Serif-CJK-SC" in names and "Noto-Sans-CJK-SC" in names
+    # the lean fonts cut from Noto (tests/test_lean_fonts.py), which have every character
+    assert "Budgetdoc-GB-Serif" in names and "Budgetdoc-GB-Sans" in names
+    assert "Noto" not in names
     for line in listing:
         emb, sub = re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+$", line).group(1, 2)
         assert (emb, sub) == ("yes", "yes"), line
-    assert len(data) < 3_000_000  # subsets, never whole CJK fonts
+    assert len(data) < 400_000  # subsets, never whole CJK fonts (640 KB from the full faces)
 
 
 @needs_poppler
@@ -436,12 +416,13 @@ def test_fonts_folder_is_used_before_system_fonts(weasyprint_warnings, tmp_path)
     shutil.copy(DEJAVU, fonts / "heading.ttf")  # a stand-in for the bureau's 黑体
     html = pdf.render_html(synthetic(), fonts)
     assert '@font-face {\n  font-family: "budgetdoc-heading";' in html
-    assert 'font-family: "budgetdoc-heading", "Noto Sans CJK SC", sans-serif;' in html
+    assert ('font-family: "budgetdoc-heading", "Budgetdoc GB Sans", "Noto Sans CJK SC", '
+            'sans-serif;') in html
     data = pdf.render(synthetic(), fonts)
     assert _messages(weasyprint_warnings) == []
     names = _poppler("pdffonts", data, tmp_path)
     assert "budgetdoc-heading" in names  # Latin text of headings from the bureau's font
-    assert "Noto-Sans-CJK-SC" in names  # its missing glyphs from the system family
+    assert "Budgetdoc-GB-Sans" in names  # its missing glyphs from the lean system family
 
 
 @pytest.mark.skipif(not DEJAVU.exists(), reason="fonts-dejavu-core not installed")

@@ -37,6 +37,7 @@ from .outdir import OutputFolder, Refused, WriteFailed, open_output
 from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
 from .state import Outcome, recorded
 from .summary import key, write_summaries
+from .writers import lean_fonts
 
 # --- fingerprints ---------------------------------------------------------------------------
 
@@ -64,6 +65,7 @@ def tool_fingerprint(fonts_dir: Path | None = None) -> str:
             digest.update(f"{folder.resolve()}\0".encode())
             _digest_files(digest, (p for p in folder.rglob("*") if p.suffix in (".yaml", ".j2")),
                           folder)
+    digest.update(f"lean fonts {lean_fonts.fingerprint()}\0".encode())
     if fonts_dir is not None and fonts_dir.is_dir():
         for font in sorted(p for p in fonts_dir.rglob("*") if p.is_file()):
             info = font.stat()

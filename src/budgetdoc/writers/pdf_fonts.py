@@ -1,8 +1,10 @@
-"""Fonts for the PDF: the bureau's own files first, then the system's Noto CJK fonts.
+"""Fonts for the PDF: the bureau's own files first, then the lean CJK fonts (lean_fonts),
+then the system's Noto CJK fonts they are cut from.
 
 Each role (body ≈ 宋体, heading ≈ 黑体) names a system family (fontconfig) and the file
 names to look for in an optional fonts folder. A font that is not there is an environment
-error raised before rendering, never a page of boxes.
+error raised before rendering, never a page of boxes. The lean fonts are optional: without
+a build that checks, the system family serves alone (same pages).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from ..profile import profile_file
 from ..resources import data_file
+from . import lean_fonts
 
 PROFILE = "default"
 ROLES = ("body", "heading")
@@ -81,13 +84,25 @@ def bureau_fonts(fonts_dir: Path | None, profile: str = PROFILE) -> list[FontFac
     return faces
 
 
+def lean_faces(profile: str = PROFILE) -> list[FontFace]:
+    """@font-face rules for the lean fonts cut from the roles' system families, if built."""
+    spec = settings(profile)["fonts"]
+    sources = {spec[role]["family"] for role in ROLES}
+    return [FontFace(face.family, face.path, face.weight) for face in lean_fonts.installed()
+            if face.source in sources]
+
+
 def font_stacks(faces: list[FontFace], profile: str = PROFILE) -> dict[str, str]:
-    """CSS font-family values per role: the bureau's face (if any), the system family."""
+    """CSS font-family values per role: the bureau's face (if any), the lean family cut
+    from the system family (if built), the system family."""
     spec = settings(profile)["fonts"]
     provided = {f.family for f in faces}
+    lean = {face.source: face.family for face in lean_fonts.installed()}
     stacks = {}
     for role in ROLES:
         families = [face_family(role)] if face_family(role) in provided else []
+        if lean.get(spec[role]["family"]) in provided:
+            families.append(lean[spec[role]["family"]])
         families.append(spec[role]["family"])
         stacks[role] = ", ".join(f'"{_css_name(f)}"' for f in families)
         stacks[role] += f", {_css_name(spec[role]['generic'])}"
