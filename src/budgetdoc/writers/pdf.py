@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from ..document import Cell, Document, HeaderCell, Heading, Paragraph, Table
 from ..resources import TEMPLATES
-from . import pdf_fonts
+from . import pdf_fonts, pdf_shims
 from .pdf_fonts import FontsError, missing_fonts
 
 __all__ = ["FontsError", "missing_fonts", "render", "render_html"]
@@ -266,20 +266,23 @@ def contents_density(document: Document, fonts_dir: Path | None = None,
     a fraction of a full render, which a 目录 spilling one line onto a page of its own
     (long department names in 第三部分's headings) would otherwise need.
     """
-    from weasyprint import HTML
-
-    spec = pdf_fonts.settings(profile)
-    _, toc = _views(document, spec)
-    css = _stylesheet(fonts_dir, profile)
-    densities = spec["contents"]["densities"]
+    densities = pdf_fonts.settings(profile)["contents"]["densities"]
     for density in densities:
-        html = html_environment().get_template("contents_probe.html").render(
-            document=document, toc=toc, css=css, **_contents(spec, density),
-            page_number=spec["contents"]["probe_page_number"])
-        probe = HTML(string=html, base_url=str(HTML_TEMPLATES)).render(font_config=font_config)
+        html = contents_probe_html(document, fonts_dir, profile, density)
+        probe = pdf_shims.parse_html(html, str(HTML_TEMPLATES)).render(font_config=font_config)
         if len(probe.pages) == 1:
             return str(density)
     return str(densities[0])
+
+
+def contents_probe_html(document: Document, fonts_dir: Path | None, profile: str,
+                        density: str) -> str:
+    """The 目录 alone at `density`, its page numbers the widest one expected."""
+    spec = pdf_fonts.settings(profile)
+    _, toc = _views(document, spec)
+    return html_environment().get_template("contents_probe.html").render(
+        document=document, toc=toc, css=_stylesheet(fonts_dir, profile),
+        **_contents(spec, density), page_number=spec["contents"]["probe_page_number"])
 
 
 @functools.cache
@@ -322,8 +325,7 @@ def render(document: Document, fonts_dir: Path | None = None,
     content, so the same document gives the same bytes.
     """
     pdf_fonts.require_fonts(fonts_dir, profile)
-    from weasyprint import HTML  # imported late, once the fonts are known to be there
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # late: the fonts are there
 
     font_config = _system_font_configuration() if fonts_dir is None else FontConfiguration()
     collecting = gc.isenabled()
@@ -331,8 +333,8 @@ def render(document: Document, fonts_dir: Path | None = None,
     try:
         density = contents_density(document, fonts_dir, profile, font_config)
         html = render_html(document, fonts_dir, profile, density)
-        pdf: bytes = HTML(string=html, base_url=str(HTML_TEMPLATES)).write_pdf(
-            pdf_identifier=True, font_config=font_config)
+        page = pdf_shims.parse_html(html, str(HTML_TEMPLATES))
+        pdf: bytes = page.write_pdf(pdf_identifier=True, font_config=font_config)
     finally:
         if collecting:
             gc.enable()
