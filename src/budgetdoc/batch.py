@@ -30,6 +30,7 @@ from typing import Any, TextIO
 from . import __version__, state
 from . import codes as codelists
 from . import profile as profiles
+from .build import renderers
 from .datafiles import declared, declared_kind, file_year
 from .job import build_department, environment_text, texts, worker_died
 from .kinds import related_paths, year_and_kind
@@ -305,18 +306,20 @@ def _run(todo: list[tuple[Path, str]], folder: OutputFolder, fonts_dir: Path | N
     count = min(jobs or os.cpu_count() or 1, len(todo))
     tasks = [(source, folder.root, fonts_dir, print_fingerprint)
              for source, print_fingerprint in todo]
-    for index, result in workers.run(build_department, tasks, count):
-        if isinstance(result, Outcome):
-            yield result
-            continue
-        source, print_fingerprint = todo[index]
-        if isinstance(result, workers.Died):
-            status, detail = "environment", worker_died(result.exitcode, result.memory_limit)
-        else:
-            status, detail = "internal", f"{type(result).__name__}: {result}"
-        yield Outcome(str(source), file_year(source), declared(source)[1], status,
-                      kind=declared_kind(source), action="checked",
-                      fingerprint=print_fingerprint, detail=detail)
+    with renderers(count):
+        for index, result in workers.run(build_department, tasks, count):
+            if isinstance(result, Outcome):
+                yield result
+                continue
+            source, print_fingerprint = todo[index]
+            if isinstance(result, workers.Died):
+                status, detail = "environment", worker_died(result.exitcode,
+                                                            result.memory_limit)
+            else:
+                status, detail = "internal", f"{type(result).__name__}: {result}"
+            yield Outcome(str(source), file_year(source), declared(source)[1], status,
+                          kind=declared_kind(source), action="checked",
+                          fingerprint=print_fingerprint, detail=detail)
 
 
 def _clashes(files: list[Path], entries: dict[str, dict[str, Any]]) -> dict[str, Outcome]:

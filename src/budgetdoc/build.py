@@ -9,8 +9,10 @@ sees half a file or a new document beside an old one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from . import pipeline
 from .diagnostics import Diagnostic
 from .outdir import OutputFolder, open_output
 from .output import document_path
-from .writers import docx, pdf, xlsx
+from .writers import docx, pdf, pdf_process, xlsx
 
 FORMATS = (".docx", ".pdf", ".xlsx")
 
@@ -64,14 +66,43 @@ def write_atomic(target: Path, content: bytes) -> None:
 
 
 def render(result: pipeline.Result, fonts_dir: Path | None = None) -> dict[str, bytes]:
-    """Every format of a checked department's document, in memory (raises FontsError)."""
+    """Every format of a checked department's document, in memory (raises FontsError).
+
+    The PDF goes first to the renderer process, if this process may use one, and the other
+    formats are rendered here meanwhile."""
     assert result.document is not None and result.department is not None
     profile = result.department.profile.name
+    pending = pdf_process.submit(result.document, fonts_dir, profile)
+    try:
+        docx_content = docx.render(result.document, profile=profile)
+        workbook = xlsx.render(result.document, profile)
+    except BaseException:
+        pending.discard()
+        raise
     return {
-        ".docx": docx.render(result.document, profile=profile),
-        ".pdf": pdf.render(result.document, fonts_dir, profile=profile),
-        f"{xlsx.settings(profile)['file_suffix']}.xlsx": xlsx.render(result.document, profile),
+        ".docx": docx_content,
+        ".pdf": pending.result(),
+        f"{xlsx.settings(profile)['file_suffix']}.xlsx": workbook,
     }
+
+
+@contextlib.contextmanager
+def renderers(workers: int) -> Iterator[None]:
+    """Around a pool of `workers` forked from this (the main) process. One worker: the
+    renderer process (started with the command, else now) renders its PDFs while it checks
+    each department and renders the other formats; it inherits the renderer. More: each
+    renders its own, and what every render needs first is done here once, for each to
+    inherit instead of doing it again. The renderer ends with the pool."""
+    if workers == 1:
+        pdf_process.start()
+        pdf_process.share()
+    else:
+        pdf_process.stop()
+        pdf.preload()
+    try:
+        yield
+    finally:
+        pdf_process.stop()
 
 
 def prepare(path: Path, fonts_dir: Path | None = None) -> Built:

@@ -22,7 +22,9 @@ import concurrent.futures
 import ctypes
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -109,6 +111,9 @@ def _round(function: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], pendi
 
 def _start(parent: int, limit: int | None) -> None:
     _end_with_parent(parent)
+    # This worker's temporary files (WeasyPrint's copies of the fonts it uses) in a folder
+    # of its own, removed as it ends: it ends by os._exit, which removes nothing itself.
+    tempfile.tempdir = tempfile.mkdtemp(prefix="budgetdoc-worker-")
     signal.signal(signal.SIGTERM, _stop)
     if limit:
         threading.Thread(target=_watch_memory, args=(limit,), daemon=True).start()
@@ -126,7 +131,13 @@ def _end_with_parent(parent: int) -> None:
 
 def _stop(signum: int, _frame: object) -> None:
     outdir.abandon()
+    _remove_temporary_folder()
     os._exit(128 + signum)
+
+
+def _remove_temporary_folder() -> None:
+    if tempfile.tempdir and Path(tempfile.tempdir).name.startswith("budgetdoc-worker-"):
+        shutil.rmtree(tempfile.tempdir, ignore_errors=True)
 
 
 def resident_memory() -> int:
@@ -146,4 +157,5 @@ def _watch_memory(limit: int) -> None:
         if resident_memory() > limit:
             with outdir.COMMITTING:  # never between the renames of a set
                 outdir.abandon()
+                _remove_temporary_folder()
                 os._exit(MEMORY_EXIT)
