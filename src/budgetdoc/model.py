@@ -6,6 +6,7 @@ so any later diagnostic about a figure can point back to its lines.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,17 +106,23 @@ class _Builder:
     def _sources(self, entry: dict[str, Any]) -> list[tuple[str, Any]]:
         return [(k, v) for k, v in entry.items() if k in self.profile.sources]
 
-    def _basic(self) -> None:
+    def function_entries(self, key: str) -> Iterator[tuple[PathKey, dict[str, Any], str]]:
+        """The entries of a list typed once per function 项 (`basic`, `accounts`), each code
+        checked; a 项 typed twice is reported and its second entry left out."""
         seen: dict[str, int] = {}
-        for i, entry in enumerate(self.data.get("basic") or []):
+        for i, entry in enumerate(self.data.get(key) or []):
             code = entry["function"]
-            path: PathKey = ("basic", i)
+            path: PathKey = (key, i)
             if code in seen:
                 self.report("model.duplicate_function", (*path, "function"), code=code,
                             first=seen[code])
                 continue
             seen[code] = self.map.values.get((*path, "function"), (0, 0))[0]
             self.codes.check(codelists.FUNCTION, code, (*path, "function"))
+            yield path, entry, code
+
+    def _basic(self) -> None:
+        for path, entry, code in self.function_entries("basic"):
             for source, value in self._sources(entry):
                 self.lines.append(Line((*path, source), FUNCTION, self.amount(value), source,
                                        "basic", code))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import codes as codelists
 from ..diagnostics import Diagnostic
 from ..ledger import FUNCTION, SANGONG, Ledger, Line
 from ..model import Department, _Builder
@@ -39,16 +38,7 @@ class _FinalBuilder(_Builder):
         self.lines.append(Line(path, FUNCTION, self.amount(value), **fields))
 
     def _accounts(self) -> None:
-        seen: dict[str, int] = {}
-        for i, entry in enumerate(self.data.get("accounts") or []):
-            code = entry["function"]
-            path: PathKey = ("accounts", i)
-            if code in seen:
-                self.report("model.duplicate_function", (*path, "function"), code=code,
-                            first=seen[code])
-                continue
-            seen[code] = self.map.values.get((*path, "function"), (0, 0))[0]
-            self.codes.check(codelists.FUNCTION, code, (*path, "function"))
+        for path, entry, code in self.function_entries("accounts"):
             for source, value in (entry.get("income") or {}).items():
                 self._line((*path, "income", source), value, source=source, kind="income",
                            function=code)
