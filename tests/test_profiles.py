@@ -142,3 +142,27 @@ def test_a_bureaus_own_profile_is_part_of_the_batch_fingerprint(tmp_path: Path,
     before = batch.tool_fingerprint()
     (region / "profile.yaml").write_text("label: 测试格式（改）\nextends: default\n", "utf-8")
     assert batch.tool_fingerprint() != before
+
+
+def test_a_broken_profile_yaml_is_located_there(tmp_path: Path) -> None:
+    """A bureau's profile.yaml with a YAML mistake, or extending a profile that does not
+    exist: a located error, never an internal one."""
+    _profile(tmp_path / "region", {"profile.yaml": "label: 测试格式\nextends: [default\n"})
+    result = pipeline.run(_department(tmp_path, "../region"))
+    [problem] = result.diagnostics
+    assert problem.rule.startswith("yaml.")
+    assert problem.location.file == str(tmp_path / "region" / "profile.yaml")
+
+    _profile(tmp_path / "other", {"profile.yaml": "label: 测试格式\nextends: 上海\n"})
+    result = pipeline.run(_department(tmp_path / "again", "../../other"))
+    [problem] = result.diagnostics
+    assert problem.rule == "schema.enum" and "上海" in problem.message
+    assert problem.location.line == 2
+
+
+def test_a_profile_without_a_file_it_needs_says_which(tmp_path: Path) -> None:
+    shutil.copytree(DATA / "profiles" / "default", tmp_path / "region")
+    (tmp_path / "region" / "budget" / "narrative.yaml").unlink()
+    result = pipeline.run(_department(tmp_path, "../region"))
+    [problem] = result.diagnostics
+    assert problem.rule == "profile.missing_file" and "narrative.yaml" in problem.message

@@ -111,6 +111,9 @@ def _profile(data: dict[str, Any], source_map: SourceMap,
     elif name not in available():
         return None, [diagnostic("schema.enum", source_map.locate(path), path=chinese_path(path),
                                  value=name, allowed=_list(available()))]
+    problems = list(profile_check.check_settings(name))
+    if problems:
+        return None, problems
     if kind.key not in profile_kinds(name):
         offered = [k.name for k in kinds().values() if k.key in profile_kinds(name)]
         return None, [diagnostic("kind.not_in_profile", source_map.locate(path),

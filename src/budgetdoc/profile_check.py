@@ -16,9 +16,9 @@ from typing import Any
 
 from . import narrative
 from .diagnostics import Diagnostic, Location, diagnostic
-from .profile import Profile, chain, find, folder, load
+from .profile import Profile, ProfileError, available, find, folder, folders, load
 from .resources import data_file
-from .validate import using_schema, validate
+from .validate import chinese_path, using_schema, validate
 from .yamlload import SourceMap, load_file
 
 _SCHEMAS = {"profile.yaml": "profile/profile.schema.json",
@@ -148,14 +148,52 @@ def _cross_checks(profile: Profile, document_map: SourceMap,
     return found + _narrative_checks(profile, used, narrative_map)
 
 
+def _missing_files(name: str, kind: str) -> list[Diagnostic]:
+    """Every file a document of `kind` is made from must be in the profile or one it extends."""
+    base = folder(name)
+    assert base is not None
+    found = []
+    for file in data_file("profile_files.yaml")["required"]:
+        try:
+            find(name, file, kind)
+        except ProfileError:
+            searched = data_file("labels.yaml")["list_separator"].join(
+                str(f) for f in folders(name, kind))
+            found.append(diagnostic("profile.missing_file", Location(str(base / "profile.yaml")),
+                                    file=file, folders=searched))
+    return found
+
+
+@functools.cache
+def check_settings(name: str) -> tuple[Diagnostic, ...]:
+    """The profile.yaml of the profile and of each it extends (read before anything else of
+    the profile: which kinds it formats, what it extends)."""
+    found: list[Diagnostic] = []
+    seen: list[str] = []
+    while name and name not in seen and folder(name) is not None:
+        seen.append(name)
+        data, source_map, problems = _validated(
+            folder(name) / "profile.yaml", "profile.yaml")  # type: ignore[operator]
+        found += problems
+        if problems or not isinstance(data, dict):
+            break
+        name = data.get("extends", "")
+        if name and folder(name) is None:
+            with using_schema(_SCHEMAS["profile.yaml"]):
+                where = chinese_path(("extends",))
+            separator = data_file("labels.yaml")["list_separator"]
+            found.append(diagnostic("schema.enum", source_map.locate(("extends",)), path=where,
+                                    value=name, allowed=separator.join(available())))
+    return tuple(found)
+
+
 @functools.cache
 def check(name: str, kind: str) -> tuple[Diagnostic, ...]:
-    """Every problem of the profile `name` for documents of `kind`, located in its files."""
-    found: list[Diagnostic] = []
-    for ancestor in chain(name):
-        base = folder(ancestor)
-        assert base is not None
-        found += _validated(base / "profile.yaml", "profile.yaml")[2]
+    """Every problem of the profile `name` for documents of `kind`, located in its files
+    (its profile.yaml files were checked by `check_settings`)."""
+    found = _missing_files(name, kind)
+    if found:
+        return tuple(found)
     maps: dict[str, SourceMap] = {}
     for file in ("document.yaml", "tables.yaml", "narrative.yaml"):
         _, maps[file], problems = _validated(find(name, file, kind), file)
