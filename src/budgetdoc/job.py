@@ -23,7 +23,7 @@ from .output import safe_name
 from .report import format_text, shown_path
 from .resources import data_file
 from .state import Outcome
-from .writers.pdf import html_environment
+from .writers.html import html_environment
 from .writers.pdf_fonts import FontsError
 
 

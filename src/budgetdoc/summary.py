@@ -23,8 +23,7 @@ from .outdir import OutputFolder
 from .report import is_wide, shown_path
 from .resources import data_file
 from .state import Outcome, recorded
-from .writers import xlsx
-from .writers.pdf import html_environment
+from .writers.html import html_environment
 
 
 def key(source: Path) -> str:
@@ -123,6 +122,8 @@ def _csv(records: list[dict[str, Any]]) -> str:
 
 
 def _workbook(year: str, records: list[dict[str, Any]]) -> bytes:
+    from .writers import xlsx  # not before a one-file build's check (batch imports this)
+
     created = datetime.datetime(int(year) if year.isdigit() else 2000, 1, 1)
     return xlsx.summary(texts()["csv_header"], _summary_rows(records),
                         texts()["summary_sheet"].format(year=year), created)

@@ -19,18 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import jinja2
 from markupsafe import Markup
 
 from ..document import Cell, Document, HeaderCell, Heading, Paragraph, Table
-from ..resources import TEMPLATES
 from . import lean_fonts, pdf_fonts, pdf_shims
+from .html import HTML_TEMPLATES, html_environment
 from .pdf_fonts import FontsError, missing_fonts
 
 __all__ = ["FontsError", "missing_fonts", "preload", "prepare", "render", "render_html"]
-
-HTML_TEMPLATES = TEMPLATES / "html"
-
 
 class _Span(Protocol):
     colspan: int
@@ -220,16 +216,6 @@ def _views(document: Document, spec: dict[str, Any]) -> tuple[list[PartView], li
                     toc.append(TocEntry(2, ident, block.contents or table.bookmark))
         parts.append(view)
     return parts, toc
-
-
-@functools.cache
-def html_environment() -> jinja2.Environment:
-    """The templates of templates/html (autoescaped), compiled once per process."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HTML_TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def _stylesheet(fonts_dir: Path | None, profile: str) -> Markup:
