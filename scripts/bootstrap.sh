@@ -3,7 +3,8 @@
 # system packages (fonts, Pango, poppler; apt, as root or through sudo), a virtual
 # environment in .venv/ with the project and its test tools, and the PDF's lean CJK fonts
 # built from the Noto CJK faces into build/fonts/ (scripts/build_fonts.py, ~1 minute the
-# first time). Safe to run again: what is already there is kept.
+# first time), and WeasyPrint's C declarations parsed once into build/ffi/
+# (scripts/build_ffi.py). Safe to run again: what is already there is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,3 +34,4 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 .venv/bin/python scripts/build_fonts.py
+.venv/bin/python scripts/build_ffi.py

@@ -1,7 +1,7 @@
 """The PDF renderer in a process of its own, started with the command.
 
-A new `budgetdoc build` needs ~0.5 s to load the tool and check the file (the main process,
-then its pool worker), and another ~0.3 s to import WeasyPrint and prepare its fonts before
+A new `budgetdoc build` needs ~0.4 s to load the tool and check the file (the main process,
+then its pool worker), and another ~0.2 s to import WeasyPrint and prepare its fonts before
 it can lay out a page. Started first, a renderer process does the latter on the other core
 meanwhile; it then renders the finished document model it is sent while the worker renders
 the DOCX and the workbook: the same code on the same model, so the same bytes.

@@ -9,6 +9,8 @@
   one through Pango: ~1,950 boxes on the largest 目录. Here the first two dots of a line are
   drawn as before and the others repeat the second one's operators at their own positions
   (same bytes).
+- WeasyPrint parses its C declarations with cffi on every import (0.16 s); here they are
+  parsed once at setup (pdf_ffi.py).
 - WeasyPrint parses HTML with tinyhtml5 (~0.1 s for a 30-page document). Our own HTML,
   which is well formed once its void elements are closed, is parsed with expat (~3 ms)
   into the same tree tinyhtml5 makes of it (tests/test_pdf_shims.py compares them).
@@ -27,6 +29,8 @@ from contextvars import ContextVar
 from importlib import metadata
 from typing import Any
 from xml.etree import ElementTree
+
+from . import pdf_ffi
 
 VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
 # sha256 of inspect.getsource() of each upstream function a shim replaces or relies on.
@@ -51,6 +55,8 @@ PINNED = {
         "5f19f40b81837f87ae7af8e5c53d5f11e7c98ba245094a86d45f5f14d001b943",
     "weasyprint._find_base_url":
         "8aac71a00485f506428ad99ade387f858d40a9b34b15d452bd44cb01bdd58925",
+    "weasyprint.text.ffi":  # the whole module (pdf_ffi.py)
+        "530e83118f7841d2791678ece23d5e43a7a24150ee1ea64bb4ba70c70b3eb5da",
 }
 COMPRESSION_LEVEL = 6
 VOID = re.compile(r"<(meta|col|br|hr|img|link|input)(\s[^<>]*)?>")
@@ -70,6 +76,7 @@ def install() -> bool:
     if _installed is None:
         _installed = versions_match()
         if _installed:
+            pdf_ffi.install()  # first: the others import WeasyPrint
             _install_pydyf()
             _install_leaders()
     return _installed
