@@ -561,6 +561,7 @@ def test_a_folder_that_refuses_writes_is_an_environment_error(folder: Path, tmp_
                         if flags & os.O_CREAT else real(path, flags, *args, **kwargs))
     status, _, stderr = build(capsys, str(folder / "a"), "-o", str(tmp_path / "out"))
     assert status == 4 and "无法写入输出目录" in stderr and "内部错误" not in stderr
+    assert "所在磁盘只读" in stderr and "Read-only" not in stderr  # the system's reason, in Chinese
 
 
 # --- temporary files a killed run left -------------------------------------------------------

@@ -93,3 +93,21 @@ def test_an_interrupted_write_leaves_no_partial_file(write, tmp_path, monkeypatc
     leftovers = [p for p in out.rglob("*") if p.is_file() and p not in good]
     assert leftovers == []  # no temporary file
     assert {p: p.read_bytes() for p in good} == good  # the old DOCX and the old PDF, whole
+
+
+def test_a_long_department_name_still_makes_files(write, tmp_path) -> None:
+    """ext4 allows 255 bytes a file name: 90 hanzi are 270. The names are cut in the middle,
+    keeping the year and kind of document at their end, so a 预算 and a 决算 stay apart."""
+    from budgetdoc.build import build_one
+    from budgetdoc.output import safe_name
+
+    name = "新疆维吾尔自治区" + "".join(chr(0x4E00 + 37 * i) for i in range(82))
+    out = tmp_path / "out"
+    built = build_one(write(MINIMAL.replace("department: 测试局", f"department: {name}")), out)
+    assert built.ok, [d.message for d in built.diagnostics]
+    assert built.outputs and all(path.is_file() for path in built.outputs)
+    assert all(len(part.encode("utf-8")) <= 255 for path in built.outputs
+               for part in path.relative_to(out).parts)
+    budget, final = (safe_name(f"{name}2024年度部门{kind}公开") for kind in ("预算", "决算"))
+    assert budget != final and budget.endswith("2024年度部门预算公开")
+    assert len(budget.encode("utf-8")) <= 180 and budget.startswith("新疆维吾尔自治区")

@@ -13,7 +13,6 @@ import contextlib
 import csv
 import io
 import json
-import os
 import signal
 import sys
 import threading
@@ -28,7 +27,7 @@ from .datafiles import Selection, select, without_year
 from .diagnostics import Diagnostic, counts
 from .profile import available
 from .report import format_text
-from .resources import data_file
+from .resources import data_file, system_reason
 
 if TYPE_CHECKING:
     from . import batch
@@ -256,7 +255,7 @@ def _output_problem(error: outdir.Busy | outdir.Refused | outdir.WriteFailed,
     if error.disk_full:
         return False, _text("output_disk_full", path=output)
     return False, _text("output_not_writable", path=output,
-                        reason=os.strerror(error.error.errno or 0))
+                        reason=system_reason(error.error))
 
 
 @contextlib.contextmanager

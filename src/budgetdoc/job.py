@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import time
 from collections import Counter
 from pathlib import Path, PurePosixPath
@@ -21,7 +20,7 @@ from .datafiles import declared, declared_kind, file_year
 from .outdir import OutputFolder, Refused, WriteFailed
 from .output import safe_name
 from .report import format_text, shown_path
-from .resources import data_file
+from .resources import data_file, system_reason
 from .state import Outcome
 from .writers.html import html_environment
 from .writers.pdf_fonts import FontsError
@@ -101,7 +100,7 @@ def environment_text(error: BaseException) -> str:
         key = ("disk_full" if error.disk_full else "read_only" if error.error.errno in (
             errno.EACCES, errno.EPERM, errno.EROFS) else "write_failed")
         return str(found[key]).format(path=error.relative, errno=error.error.errno,
-                                      reason=os.strerror(error.error.errno or 0))
+                                      reason=system_reason(error.error))
     if isinstance(error, MemoryError):
         return str(found["memory"])
     return str(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno as errnos
 import functools
 import json
 from decimal import Decimal
@@ -34,3 +35,11 @@ def schema(name: str) -> dict[str, Any]:
     with open(SCHEMAS / name, encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle, parse_float=Decimal)
     return loaded
+
+
+def system_reason(error: OSError | int | None) -> str:
+    """What the operating system said, in Chinese (data/system_errors.yaml)."""
+    number = error.errno if isinstance(error, OSError) else error
+    texts = data_file("system_errors.yaml")
+    name = errnos.errorcode.get(number or 0, "")
+    return str(texts["reasons"].get(name) or texts["other"].format(errno=number or "?"))

@@ -25,6 +25,7 @@ import yaml
 
 from . import yamltext
 from .diagnostics import Diagnostic, Location, diagnostic
+from .resources import system_reason
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -194,7 +195,7 @@ def load_file(path: Path) -> tuple[Any, SourceMap, list[Diagnostic]]:
         raw = path.read_bytes()
     except OSError as error:
         return None, SourceMap(name), [diagnostic("input.unreadable", Location(name),
-                                                  reason=error.strerror or str(error))]
+                                                  reason=system_reason(error))]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
