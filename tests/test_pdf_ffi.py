@@ -39,14 +39,38 @@ def test_the_build_is_the_same_each_time(tmp_path: Path) -> None:
     assert pdf_ffi.build(tmp_path).read_text("utf-8") == shipped
 
 
-def test_a_module_made_from_another_ffi_py_is_not_used(tmp_path: Path) -> None:
+def test_a_module_made_from_another_ffi_py_or_cffi_is_not_used(tmp_path: Path) -> None:
     module = pdf_ffi.build(tmp_path)
     text = module.read_text("utf-8")
     assert pdf_ffi.built(tmp_path) == text
-    module.write_text(text.replace("sha256 ", "sha256 0", 1), "utf-8")
-    assert pdf_ffi.built(tmp_path) is None
-    assert not pdf_ffi.install(tmp_path)
-    assert not pdf_ffi.install(tmp_path / "nothing built here")
+    for changed in (text.replace("sha256 ", "sha256 0", 1), text.replace("cffi ", "cffi 0", 1)):
+        module.write_text(changed, "utf-8")
+        assert pdf_ffi.built(tmp_path) is None
+
+
+INSTALLED = """
+import sys
+from pathlib import Path
+from budgetdoc.writers import pdf_ffi
+print(pdf_ffi.install(Path(sys.argv[1])))
+import weasyprint.text.ffi as ffi
+print(type(ffi.ffi).__module__)
+"""
+
+
+@pytest.mark.parametrize("state", ["nothing", "broken", "good"])
+def test_weasyprint_imports_as_it_is_unless_the_module_is_good(tmp_path: Path,
+                                                               state: str) -> None:
+    """Nothing built, or a module this cffi cannot load (its header right): WeasyPrint's own
+    import, never a failed one."""
+    if state != "nothing":
+        module = pdf_ffi.build(tmp_path)
+        if state == "broken":
+            first, _ = module.read_text("utf-8").split("\n", 1)
+            module.write_text(first + "\nimport _no_such_backend\n", "utf-8")
+    lines = subprocess.run([sys.executable, "-c", INSTALLED, str(tmp_path)], cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.splitlines()
+    assert lines == (["True", "_cffi_backend"] if state == "good" else ["False", "cffi.api"])
 
 
 def test_only_one_constant_declaration_block_is_understood() -> None:

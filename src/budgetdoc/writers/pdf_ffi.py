@@ -10,9 +10,9 @@ declarations as a Python module into build/ffi/, and `install()` has WeasyPrint'
 nothing left to do. The libraries, their functions and every call are the same (the same PDF
 bytes: tests/test_pdf_ffi.py).
 
-Used only if the built module was made from the exact `ffi.py` found now (its SHA-256 heads
-the module) and only on the WeasyPrint version the shims are pinned to (pdf_shims.VERSIONS);
-otherwise WeasyPrint imports as it is, only slower. Proposed upstream in docs/performance.md.
+Used only if the built module was made from the exact `ffi.py` found now by the cffi found
+now (both head the module), if it loads, and only on the WeasyPrint version the shims are
+pinned to (pdf_shims.VERSIONS); otherwise WeasyPrint imports as it is, only slower. Proposed upstream in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -36,7 +37,7 @@ from ..resources import ROOT
 FOLDER = ROOT / "build" / "ffi"
 MODULE = "weasyprint_ffi.py"
 TARGET = "weasyprint.text.ffi"
-HEADER = "# budgetdoc: parsed from weasyprint/text/ffi.py sha256 {digest}\n"
+HEADER = "# budgetdoc: parsed by cffi {cffi} from weasyprint/text/ffi.py sha256 {digest}\n"
 
 
 @functools.cache
@@ -52,8 +53,10 @@ def _upstream() -> tuple[str, str] | None:
         return None
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _header(source: str) -> str:
+    """The first line of a module built from `source` by the cffi installed now."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    return HEADER.format(cffi=metadata.version("cffi"), digest=digest)
 
 
 def declarations(source: str) -> str:
@@ -84,7 +87,7 @@ def build(folder: Path = FOLDER) -> Path:
         emitted = Path(work) / MODULE
         builder.emit_python_code(str(emitted))
         staged = Path(work) / "staged"
-        staged.write_text(HEADER.format(digest=_digest(found[1])) +
+        staged.write_text(_header(found[1]) +
                           emitted.read_text("utf-8"), "utf-8")
         os.replace(staged, target)
     return target
@@ -97,7 +100,7 @@ def built(folder: Path = FOLDER) -> str | None:
         text = (folder / MODULE).read_text("utf-8")
     except OSError:
         return None
-    if found is None or not text.startswith(HEADER.format(digest=_digest(found[1]))):
+    if found is None or not text.startswith(_header(found[1])):
         return None
     return text
 
@@ -116,8 +119,8 @@ class _Declared:
 
 
 class _Loader(importlib.abc.Loader):
-    def __init__(self, path: str, source: str, parsed: str) -> None:
-        self.path, self.source, self.parsed = path, source, parsed
+    def __init__(self, path: str, source: str, ffi: Any) -> None:
+        self.path, self.source, self.ffi = path, source, ffi
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return None
@@ -125,21 +128,18 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module: ModuleType) -> None:
         import cffi
 
-        namespace: dict[str, Any] = {"__name__": "_budgetdoc_weasyprint_ffi"}
-        exec(compile(self.parsed, str(FOLDER / MODULE), "exec"), namespace)
-        ffi = namespace["ffi"]
         original = cffi.FFI
-        cffi.FFI = lambda *args, **kwargs: _Declared(ffi)  # type: ignore[misc]
+        cffi.FFI = lambda *args, **kwargs: _Declared(self.ffi)  # type: ignore[misc]
         try:
             exec(compile(self.source, self.path, "exec"), module.__dict__)
         finally:
             cffi.FFI = original  # type: ignore[misc]
-        module.ffi = ffi  # what the rest of WeasyPrint imports and calls at render time
+        module.ffi = self.ffi  # what the rest of WeasyPrint imports and calls at render time
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    def __init__(self, path: str, source: str, parsed: str) -> None:
-        self.loader = _Loader(path, source, parsed)
+    def __init__(self, path: str, source: str, ffi: Any) -> None:
+        self.loader = _Loader(path, source, ffi)
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
@@ -152,13 +152,19 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 def install(folder: Path = FOLDER) -> bool:
     """Have WeasyPrint's ffi.py use the parsed declarations when it is imported; False if it
-    is imported already or nothing usable was built."""
+    is imported already or nothing usable was built (the module is loaded here, ~1 ms, so
+    that one this cffi cannot load leaves WeasyPrint's import as it is)."""
     if TARGET in sys.modules or any(isinstance(f, _Finder) for f in sys.meta_path):
         return False
     found, parsed = _upstream(), built(folder)
     if found is None or parsed is None:
         return False
-    sys.meta_path.insert(0, _Finder(found[0], found[1], parsed))
+    namespace: dict[str, Any] = {"__name__": "_budgetdoc_weasyprint_ffi"}
+    try:
+        exec(compile(parsed, str(folder / MODULE), "exec"), namespace)
+    except Exception:
+        return False
+    sys.meta_path.insert(0, _Finder(found[0], found[1], namespace["ffi"]))
     return True
 
 
