@@ -148,3 +148,58 @@ def test_department_name_cannot_escape_the_output_folder(write, capsys, tmp_path
     assert status == 0
     files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".yaml"]
     assert files and all(out_dir in p.parents for p in files)
+
+
+# --- the command line's own words, in Chinese --------------------------------------------------
+
+def _argparse_messages() -> set[str]:
+    """Every message argparse (this Python's) can print: its `_` and `ngettext` calls."""
+    import argparse
+    import ast
+    import inspect
+
+    found = set()
+    for node in ast.walk(ast.parse(inspect.getsource(argparse))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("_", "ngettext"):
+            found |= {arg.value for arg in node.args if isinstance(arg, ast.Constant)
+                      and isinstance(arg.value, str)}
+    return found
+
+
+def test_every_argparse_message_has_its_chinese() -> None:
+    """A Python whose argparse has a new message fails here: add its Chinese to
+    data/argparse.yaml."""
+    from budgetdoc.resources import data_file
+
+    messages = _argparse_messages()
+    assert len(messages) > 30 and "usage: " in messages
+    assert sorted(messages - set(data_file("argparse.yaml")["messages"])) == []
+
+
+def _usage(capsys, *argv: str) -> tuple[int, str]:
+    try:
+        main(list(argv))
+    except SystemExit as exit_:
+        out = capsys.readouterr()
+        return int(exit_.code or 0), out.out + out.err
+    raise AssertionError("argparse did not stop")
+
+
+def test_mistakes_on_the_command_line_are_said_in_chinese(capsys) -> None:
+    cases = {("import", "x.xlsx"): "缺少必需的参数：-o/--output",
+             ("frobnicate",): "参数 命令：没有 'frobnicate' 这一项",
+             ("check", "--year", "20x6", "a.yaml"): "“20x6”不是年度",
+             ("build", "--jobs", "0", "a"): "“0”不是正整数",
+             ("check", "--format", "xml", "a.yaml"): "可选：'text', 'json', 'csv'",
+             ("codes", "install", "科目表.xlsx"): "缺少必需的参数：--year, --kind"}
+    for argv, expected in cases.items():
+        status, said = _usage(capsys, *argv)
+        assert status == 2 and expected in said and "错误：" in said and "用法：" in said, said
+        assert not {"usage", "error", "required", "invalid"} & set(said.replace(":", " ").split())
+
+
+def test_help_is_in_chinese(capsys) -> None:
+    status, said = _usage(capsys, "build", "-h")
+    assert status == 0 and "显示本帮助并退出" in said and "--year 年度" in said
+    assert "show this help" not in said and "usage:" not in said and "options:" not in said

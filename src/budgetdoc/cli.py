@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import codecommands, outdir, pipeline
+from . import arguments, codecommands, outdir, pipeline
 from . import codes as codelists
 from .datafiles import Selection, select, without_year
 from .diagnostics import Diagnostic, counts
@@ -42,11 +42,12 @@ def _text(key: str, **fields: Any) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     cli = data_file("cli.yaml")
+    arguments.install()
     parser = argparse.ArgumentParser(prog="budgetdoc", description=cli["description"])
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help=cli["commands"]["new"])
     new.add_argument("file", type=Path, help=cli["new"]["file"])
-    new.add_argument("--year", type=int, default=None, help=cli["new"]["year"])
+    new.add_argument("--year", type=arguments.year, default=None, help=cli["new"]["year"])
     new.add_argument("--kind", default=cli["new"]["default_kind"], help=cli["new"]["kind"])
     new.add_argument("--profile", default="default", help=cli["new"]["profile"])
     new.add_argument("--department", default=None, help=cli["new"]["department"])
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help=cli["force"])
     build.add_argument("-q", "--quiet", action="store_true", help=cli["quiet"])
     for command in (check, build):
-        command.add_argument("--year", type=int, default=None, help=cli["year"])
+        command.add_argument("--year", type=arguments.year, default=None, help=cli["year"])
     for command in (check, dump, build):
         codecommands.add_folder_option(command)
     codecommands.add_parser(commands)
@@ -76,11 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("workbook", type=Path, help=cli["args"]["workbook"])
     imported.add_argument("-o", "--output", type=Path, required=True,
                           help=cli["args"]["import_output"])
-    imported.add_argument("--year", type=int, default=None, help=cli["args"]["import_year"])
+    imported.add_argument("--year", type=arguments.year, default=None,
+                          help=cli["args"]["import_year"])
     imported.add_argument("--profile", default="default", choices=available(),
                           help=cli["args"]["profile"])
     imported.add_argument("--force", action="store_true", help=cli["args"]["overwrite"])
-    return parser
+    return arguments.name_values(parser)
 
 
 def _positive(text: str) -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import arguments
 from . import codes as codelists
 from .codeinstall import InstallError, counts_by_level, install, orphans
 from .resources import data_file
@@ -19,8 +20,7 @@ def _text(key: str, **fields: Any) -> str:
 
 
 def add_folder_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--codes", type=Path, default=None, metavar="DIR",
-                        help=_text("folder_option"))
+    parser.add_argument("--codes", type=Path, default=None, help=_text("folder_option"))
 
 
 def add_parser(commands: Any) -> None:
@@ -28,11 +28,11 @@ def add_parser(commands: Any) -> None:
     actions = parser.add_subparsers(dest="action", required=True)
     put = actions.add_parser("install", help=_text("install"))
     put.add_argument("source", type=Path, help=_text("source"))
-    put.add_argument("--year", type=int, required=True, help=_text("year"))
+    put.add_argument("--year", type=arguments.year, required=True, help=_text("year"))
     put.add_argument("--kind", choices=codelists.KINDS, required=True, help=_text("kind"))
     put.add_argument("--partial", action="store_true", help=_text("partial"))
     show = actions.add_parser("list", help=_text("list"))
-    show.add_argument("--year", type=int, default=None, help=_text("year_for"))
+    show.add_argument("--year", type=arguments.year, default=None, help=_text("year_for"))
     for sub in (put, show):
         add_folder_option(sub)
 

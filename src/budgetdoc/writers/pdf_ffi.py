@@ -12,7 +12,8 @@ bytes: tests/test_pdf_ffi.py).
 
 Used only if the built module was made from the exact `ffi.py` found now by the cffi found
 now (both head the module), if it loads, and only on the WeasyPrint version the shims are
-pinned to (pdf_shims.VERSIONS); otherwise WeasyPrint imports as it is, only slower. Proposed upstream in docs/performance.md.
+pinned to (pdf_shims.VERSIONS); otherwise WeasyPrint imports as it is, only slower.
+Proposed upstream in docs/performance.md.
 """
 
 from __future__ import annotations
