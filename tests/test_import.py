@@ -166,6 +166,22 @@ def test_a_damaged_workbook_is_located_and_nothing_is_written(
     assert "未导入" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("a.xlsx", b"not a workbook", "文件已损坏，或不是 Excel 工作簿（.xlsx）或 OpenDocument 表格（.ods）"),
+    ("a.xls", b"hello", "文件已损坏，或不是 Excel 97-2003 工作簿（.xls）"),
+    ("missing.xlsx", None, "文件或文件夹不存在"),
+])
+def test_an_unreadable_workbook_is_said_why_in_chinese(tmp_path: Path, name: str,
+                                                       content: bytes | None,
+                                                       reason: str) -> None:
+    """The table library's own words (invalid Zip archive, os error 2) never reach the user."""
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    [found] = import_workbook(path).diagnostics
+    assert found.rule == "import.unreadable" and found.message == f"无法读取工作簿：{reason}。"
+
+
 def test_sheets_that_are_no_tables_are_named(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     book = openpyxl.Workbook()

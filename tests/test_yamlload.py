@@ -46,3 +46,14 @@ def test_errors_as_pyyaml_reports_them(text: str, monkeypatch: pytest.MonkeyPatc
     fast = _loaded(text, monkeypatch, True)
     assert fast == _loaded(text, monkeypatch, False)
     assert fast[4], "each of these texts is reported"
+
+
+def test_values_yaml_cannot_make_are_said_why_in_chinese() -> None:
+    text = "a: 2024-13-45\nb: !!binary 123\nc: !foo bar\nd: 2024-02-30\n"
+    _, _, found = yamlload.load_text(text, "x.yaml")
+    assert [(d.rule, d.location.line) for d in found] == [("yaml.bad_value", n) for n in (1, 2, 3, 4)]
+    assert [d.message for d in found] == [
+        "“2024-13-45”无法识别（不是真实存在的日期）。",
+        "“123”无法识别（不是有效的 base64 数据）。",
+        "“bar”无法识别（不能使用以“!”开头的 YAML 标签）。",
+        "“2024-02-30”无法识别（不是真实存在的日期）。"]

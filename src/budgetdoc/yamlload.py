@@ -115,7 +115,7 @@ class _Builder:
         try:
             return self._constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
-            problem = getattr(error, "problem", None) or str(error)
+            problem = yamltext.problem(getattr(error, "problem", None) or str(error))
             self._report("yaml.bad_value", node, value=node.value, problem=problem)
             return node.value
 

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..resources import data_file
+from ..resources import data_file, system_reason
 
 CENT = Decimal("0.01")
 NOISE = Decimal("0.000001")  # what binary floating point adds to a figure typed in cents
@@ -103,10 +103,23 @@ def read_workbook(path: Path) -> list[Sheet]:
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in found.merged_cell_ranges or []]
             sheets.append(Sheet(name, [list(r) for r in cells], merges))
     except (OSError, python_calamine.CalamineError, ValueError) as error:
-        raise Problem("import.unreadable", reason=str(error) or type(error).__name__) from None
+        raise Problem("import.unreadable", reason=_reason(error)) from None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         _number_formats(path, sheets)
     return sheets
+
+
+def _reason(error: Exception) -> str:
+    """Why the table library could not read a workbook, in Chinese."""
+    text = str(error)
+    if isinstance(error, OSError):
+        said = re.search(r"\(os error (\d+)\)", text)  # how the library gives it
+        code = error.errno or (int(said.group(1)) if said else None)
+        if code:
+            return system_reason(code)
+    found = data_file("import/messages.yaml")
+    return next((chinese for english, chinese in found["unreadable_reasons"].items()
+                 if english.lower() in text.lower()), str(found["unreadable_other"]))
 
 
 def _number_formats(path: Path, sheets: list[Sheet]) -> None:
