@@ -99,11 +99,10 @@ def built(folder: Path = FOLDER) -> str | None:
     found = _upstream()
     try:
         text = (folder / MODULE).read_text("utf-8")
-    except OSError:
+        expected = _header(found[1]) if found is not None else None
+    except (OSError, metadata.PackageNotFoundError):
         return None
-    if found is None or not text.startswith(_header(found[1])):
-        return None
-    return text
+    return text if expected is not None and text.startswith(expected) else None
 
 
 class _Declared:
