@@ -34,15 +34,24 @@ def install() -> None:
     argparse.ngettext = _plural  # type: ignore[attr-defined]
 
 
-def name_values(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Each argument's value named in Chinese in the usage lines and messages (metavars by the
-    argument's internal name), in `parser` and every command under it."""
+class Formatter(argparse.HelpFormatter):
+    """Each option's help on the lines under it: argparse aligns the help column by counting
+    characters, and a hanzi takes two columns of a terminal."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=6)
+
+
+def finish(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`parser` and every command under it: each value named in Chinese in the usage lines and
+    messages (metavars by the argument's internal name), help laid out by `Formatter`."""
     names = _table()["metavars"]
+    parser.formatter_class = Formatter
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.metavar = action.metavar or names.get(action.dest)
             for command in action.choices.values():
-                name_values(command)
+                finish(command)
         elif action.metavar is None and action.choices is None and action.nargs != 0 and \
                 action.dest in names:
             action.metavar = names[action.dest]

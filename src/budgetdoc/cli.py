@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("--profile", default="default", choices=available(),
                           help=cli["args"]["profile"])
     imported.add_argument("--force", action="store_true", help=cli["args"]["overwrite"])
-    return arguments.name_values(parser)
+    return arguments.finish(parser)
 
 
 def _positive(text: str) -> int:
