@@ -182,6 +182,19 @@ def test_an_unreadable_workbook_is_said_why_in_chinese(tmp_path: Path, name: str
     assert found.rule == "import.unreadable" and found.message == f"无法读取工作簿：{reason}。"
 
 
+def test_a_final_accounts_workbook_is_named_as_such(tmp_path: Path) -> None:
+    """Only 预算 workbooks are read; a 决算's (ours) is said to be one, with the way to start."""
+    final = ROOT / "examples" / "departments" / "urumqi-finance-committee" / "2024.决算.yaml"
+    result = pipeline.run(final)
+    assert result.document is not None and result.department is not None
+    path = tmp_path / "决算.xlsx"
+    path.write_bytes(xlsx.render(result.document, result.department.profile.name))
+    [found] = import_workbook(path).diagnostics
+    assert found.rule == "import.kind_not_importable"
+    assert found.message.startswith("这是决算公开表的工作簿（工作表“公开01表")
+    assert "--kind 决算" in found.remedy
+
+
 def test_sheets_that_are_no_tables_are_named(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     book = openpyxl.Workbook()

@@ -73,6 +73,7 @@ def recognise(sheets: list[Sheet], profile: Profile) -> tuple[list[Read], bool]:
         if known:
             tried.append((known, layout, found))
     if not tried:
+        _other_kind(sheets)
         names = data_file("labels.yaml")["list_separator"].join(s.name for s in sheets)
         raise Problem("import.no_tables",
                       sheets=names or data_file("import/reading.yaml")["no_sheets"])
@@ -105,6 +106,17 @@ def _read(layout: layouts.Layout, found: list[tuple[Sheet, Any]],
         names = {code: name for r in reads for code, name in r.names.items()}
         reads.append(read_sheet(sheet, spec, row, profile, layout.own, names))
     return reads
+
+
+def _other_kind(sheets: list[Sheet]) -> None:
+    """Raise import.kind_not_importable for a workbook of a kind no layout reads (a 决算's
+    tables): its sheet names or first cells name that kind."""
+    settings = data_file("import/reading.yaml")
+    for sheet in sheets:
+        words = " ".join([sheet.name, *sheet.row_texts(0)[:3]]) if sheet.height else sheet.name
+        for word, kind in settings["kinds"].items():
+            if word in words and kind not in settings["importable_kinds"]:
+                raise Problem("import.kind_not_importable", kind=kind, sheet=sheet.name)
 
 
 def _unit(reads: list[Read]) -> str:
