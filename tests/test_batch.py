@@ -406,3 +406,14 @@ def test_one_file_named_twice_is_built_once(folder: Path, tmp_path: Path, capsys
     status, stdout, _ = build(capsys, str(source), str(source.resolve()), str(folder / "a"),
                               "-o", str(tmp_path / "out"))
     assert status == 0 and "1 个部门：生成 1" in stdout
+
+
+def test_the_pool_is_joined_at_a_short_tick(folder: Path, tmp_path: Path, capsys) -> None:
+    """pebble looks at its pool every `sleep_unit`; a build sets it to workers.POOL_TICK (the
+    wait for a finished pool: docs/performance.md). A pebble that renames it fails here."""
+    from pebble.common import CONSTS
+
+    from budgetdoc import workers
+
+    build(capsys, str(folder / "a"), "-o", str(tmp_path / "out"))
+    assert workers.PEBBLE is CONSTS and CONSTS.sleep_unit == workers.POOL_TICK

@@ -33,7 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
-from pebble.common import CONSTS as PEBBLE
+
+try:  # pebble's internal constants (see POOL_TICK); a pebble without them keeps its own tick
+    from pebble.common import CONSTS as PEBBLE
+except ImportError:  # pragma: no cover
+    PEBBLE = None
 
 from . import outdir
 
@@ -90,7 +94,8 @@ def run(function: Callable[..., Any], tasks: Sequence[tuple[Any, ...]],
 def _round(function: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], pending: list[int],
            workers: int, limit: int | None) -> Iterator[tuple[int, Any]]:
     again: list[int] = []
-    PEBBLE.sleep_unit = min(PEBBLE.sleep_unit, POOL_TICK)
+    if isinstance(getattr(PEBBLE, "sleep_unit", None), float):
+        PEBBLE.sleep_unit = min(PEBBLE.sleep_unit, POOL_TICK)
     pool = ProcessPool(max_workers=min(workers, len(pending)), initializer=_start,
                        initargs=(os.getpid(), limit), context=multiprocessing.get_context("fork"))
     try:
