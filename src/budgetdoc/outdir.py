@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 STATE_FOLDER = ".budgetdoc"
 JOURNALS = f"{STATE_FOLDER}/commits"
@@ -156,20 +156,25 @@ class OutputFolder:
 
     # --- reading ------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _reading(self, relative: str) -> Iterator[BinaryIO]:
+        """A file inside the output folder opened to read, never through a link."""
+        parts = _parts(relative)
+        with self._folder(parts[:-1], create=False) as folder:
+            fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
+            with os.fdopen(fd, "rb") as stream:
+                yield stream
+
     def digest(self, relative: str) -> str | None:
         """SHA-256 of a regular file inside the output folder; None if it is not one."""
-        parts = _parts(relative)
         try:
-            with self._folder(parts[:-1], create=False) as folder:
-                fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                             dir_fd=folder)
-                with os.fdopen(fd, "rb") as stream:
-                    if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                        return None
-                    digest = hashlib.sha256()
-                    while chunk := stream.read(_CHUNK):
-                        digest.update(chunk)
-                    return digest.hexdigest()
+            with self._reading(relative) as stream:
+                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                    return None
+                digest = hashlib.sha256()
+                while chunk := stream.read(_CHUNK):
+                    digest.update(chunk)
+                return digest.hexdigest()
         except (OSError, Refused):
             return None
 
@@ -183,13 +188,9 @@ class OutputFolder:
         return stat.S_ISREG(info.st_mode)
 
     def read(self, relative: str) -> bytes | None:
-        parts = _parts(relative)
         try:
-            with self._folder(parts[:-1], create=False) as folder:
-                fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                             dir_fd=folder)
-                with os.fdopen(fd, "rb") as stream:
-                    return stream.read()
+            with self._reading(relative) as stream:
+                return stream.read()
         except (OSError, Refused):
             return None
 
