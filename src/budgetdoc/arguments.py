@@ -1,5 +1,6 @@
 """The command line's parsing in Chinese: argparse's own words (usage, its errors, the help
-option) and the names of the values in the usage lines, from data/argparse.yaml.
+option), the names of the values in the usage lines and what a year or a count must be,
+from data/argparse.yaml.
 
 argparse looks each of its messages up through the module's `_` and `ngettext` (gettext) when
 it uses it; `install()` points both at the Chinese table, before any parser is made (the help
@@ -63,3 +64,14 @@ def year(text: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(str(_table()["not_year"]).format(value=text))
     return int(text)
+
+
+def positive(text: str) -> int:
+    """A count given on the command line: a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(str(_table()["not_positive"]).format(value=text))
+    return value

@@ -35,7 +35,7 @@ from .datafiles import declared, declared_kind, file_year
 from .job import build_department, environment_text, texts, worker_died
 from .kinds import related_paths, year_and_kind
 from .outdir import OutputFolder, Refused, WriteFailed, open_output
-from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, data_file
+from .resources import DATA, ROOT, SCHEMAS, TEMPLATES, listed
 from .state import Outcome, recorded
 from .summary import key, write_summaries
 from .writers import lean_fonts
@@ -359,7 +359,7 @@ def _clashes(files: list[Path], entries: dict[str, dict[str, Any]]) -> dict[str,
 
 def _others(sources: list[str], own: str) -> str:
     """The files a clash is with, as its message names them."""
-    return data_file("labels.yaml")["list_separator"].join(s for s in sources if s != own)
+    return listed(s for s in sources if s != own)
 
 
 def _same_documents(outcomes: list[Outcome]) -> None:

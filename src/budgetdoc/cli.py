@@ -27,7 +27,7 @@ from .datafiles import Selection, select, without_year
 from .diagnostics import Diagnostic, counts
 from .profile import available
 from .report import format_text
-from .resources import data_file, system_reason
+from .resources import data_file, listed, system_reason
 
 if TYPE_CHECKING:
     from . import batch
@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=Path("output"),
                        help=cli["args"]["output"])
     build.add_argument("--fonts", type=Path, default=None, help=cli["args"]["fonts"])
-    build.add_argument("-j", "--jobs", type=_positive, default=None, help=cli["jobs"])
+    build.add_argument("-j", "--jobs", type=arguments.positive, default=None, help=cli["jobs"])
     build.add_argument("--force", action="store_true", help=cli["force"])
     build.add_argument("-q", "--quiet", action="store_true", help=cli["quiet"])
     for command in (check, build):
@@ -85,16 +85,6 @@ def _parser() -> argparse.ArgumentParser:
     return arguments.finish(parser)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(_text("not_positive", value=text))
-    return value
-
-
 def _select(diagnostics: list[Diagnostic], only: list[str], skip: list[str]) -> list[Diagnostic]:
     def wanted(rule: str, patterns: list[str]) -> bool:
         return any(rule == p or rule.startswith(p.rstrip("*").rstrip(".") + ".") for p in patterns)
@@ -111,9 +101,8 @@ def _selected(args: argparse.Namespace) -> Selection:
         print(_text("unused_file", path=path), file=sys.stderr)
     missing = without_year(args.files, args.year) if args.year is not None else []
     if missing:
-        departments = data_file("labels.yaml")["list_separator"].join(
-            _text("missing_year_department", name=name, folder=folder)
-            for name, folder in missing)
+        departments = listed(_text("missing_year_department", name=name, folder=folder)
+                             for name, folder in missing)
         print(_text("missing_year", year=args.year, count=len(missing),
                     departments=departments), file=sys.stderr)
     if not selection.files:

@@ -10,7 +10,7 @@ from typing import Any
 from . import arguments
 from . import codes as codelists
 from .codeinstall import InstallError, counts_by_level, install, orphans
-from .resources import data_file
+from .resources import data_file, listed
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 
@@ -41,10 +41,6 @@ def run(args: argparse.Namespace) -> int:
     return _install(args) if args.action == "install" else _list(args)
 
 
-def _sep() -> str:
-    return str(data_file("labels.yaml")["list_separator"])
-
-
 def _kind(kind: str) -> str:
     return str(data_file("labels.yaml")["code_kinds"][kind])
 
@@ -64,12 +60,12 @@ def _install(args: argparse.Namespace) -> int:
         print(_text("in_project"))
     loose = orphans(parsed.codes, args.kind)
     if loose:
-        print(_text("orphans", count=len(loose), examples=_sep().join(loose[:5])))
+        print(_text("orphans", count=len(loose), examples=listed(loose[:5])))
     return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
-    print(_text("folders", folders=_sep().join(map(str, codelists.folders()))))
+    print(_text("folders", folders=listed(codelists.folders())))
     found = codelists.available()
     if not found:
         print(_text("none"))

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from . import codes as codelists
-from .resources import data_file
+from .resources import data_file, listed
 
 Cell = Any
 
@@ -41,10 +41,6 @@ class Parsed:
 def _texts() -> dict[str, Any]:
     texts: dict[str, Any] = data_file("codes_install.yaml")
     return texts
-
-
-def _sep() -> str:
-    return str(data_file("labels.yaml")["list_separator"])
 
 
 def _fail(key: str, **fields: Any) -> InstallError:
@@ -137,7 +133,7 @@ def parse(rows: list[list[Cell]], kind: str) -> Parsed:
             continue
         if code is None or len(code) not in lengths:
             raise _fail("bad_code", row=number, value=_text(cell("code")) or code,
-                        lengths=_sep().join(map(str, lengths)))
+                        lengths=listed(lengths))
         if not name:
             raise _fail("no_name", row=number, code=code)
         if code in parsed.codes and parsed.codes[code] != name:
@@ -194,6 +190,6 @@ def counts_by_level(found: dict[str, str], kind: str) -> str:
     """`类 27、款 180、项 1020`."""
     words = _texts()["levels"]
     lengths = codelists.LEVELS[kind]
-    return _sep().join(f"{words[i]} {sum(1 for c in found if len(c) == n)}"
-                    for i, n in enumerate(lengths))
+    return listed(f"{words[i]} {sum(1 for c in found if len(c) == n)}"
+                  for i, n in enumerate(lengths))
 

@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, diagnostic
 from .ledger import ECONOMIC, FUNCTION, PROJECT_ECONOMIC, SANGONG, Ledger, Line
 from .numbers import ZERO, D, fmt_amount, fmt_money, in_unit, to_wan
 from .profile import Profile
-from .resources import data_file
+from .resources import listed
 from .validate import chinese_path
 from .yamlload import PathKey, SourceMap
 
@@ -160,8 +160,7 @@ class _Builder:
             for cls, value in economic.items():
                 if cls not in self.profile.project_economic_classes:
                     self.report("codes.not_a_column", (*path, "economic", cls), key=True,
-                                code=cls, allowed=data_file("labels.yaml")["list_separator"]
-                                .join(self.profile.project_economic_classes))
+                                code=cls, allowed=listed(self.profile.project_economic_classes))
                 self.lines.append(Line((*path, "economic", cls), PROJECT_ECONOMIC,
                                        self.amount(value), "general_budget", "project", code,
                                        cls, project=name))

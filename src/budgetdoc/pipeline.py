@@ -30,7 +30,7 @@ from .kinds import Kind, kinds
 from .model import Department
 from .profile import DEFAULT, Profile, available, folder, load
 from .profile import kinds as profile_kinds
-from .resources import data_file
+from .resources import data_file, listed
 from .validate import chinese_path, type_name, using_schema, validate
 from .yamlload import SourceMap, load_file
 
@@ -90,12 +90,8 @@ def _kind(data: Any, source_map: SourceMap) -> tuple[Kind | None, list[Diagnosti
                                  expected=labels["string"], actual=type_name(value))]
     if value not in known:
         return None, [diagnostic("schema.enum", source_map.locate(path), path=chinese_path(path),
-                                 value=value, allowed=_list(known))]
+                                 value=value, allowed=listed(known))]
     return known[value], []
-
-
-def _list(names: Any) -> str:
-    return str(data_file("labels.yaml")["list_separator"]).join(names)
 
 
 def _profile(data: dict[str, Any], source_map: SourceMap,
@@ -110,14 +106,14 @@ def _profile(data: dict[str, Any], source_map: SourceMap,
                                      path=written, folder=name)]
     elif name not in available():
         return None, [diagnostic("schema.enum", source_map.locate(path), path=chinese_path(path),
-                                 value=name, allowed=_list(available()))]
+                                 value=name, allowed=listed(available()))]
     problems = list(profile_check.check_settings(name))
     if problems:
         return None, problems
     if kind.key not in profile_kinds(name):
         offered = [k.name for k in kinds().values() if k.key in profile_kinds(name)]
         return None, [diagnostic("kind.not_in_profile", source_map.locate(path),
-                                 profile=written, kind=kind.name, offered=_list(offered))]
+                                 profile=written, kind=kind.name, offered=listed(offered))]
     problems = list(profile_check.check(name, kind.key))
     if problems:
         return None, problems

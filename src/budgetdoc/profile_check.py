@@ -17,7 +17,7 @@ from typing import Any
 from . import narrative
 from .diagnostics import Diagnostic, Location, diagnostic
 from .profile import Profile, ProfileError, available, find, folder, folders, load
-from .resources import data_file
+from .resources import data_file, listed
 from .validate import chinese_path, using_schema, validate
 from .yamlload import SourceMap, load_file
 
@@ -81,7 +81,6 @@ def _narrative_checks(profile: Profile, names: list[str],
     comparisons.yaml is there."""
     spec = profile.data("narrative.yaml")
     sections = spec.get("sections") or {}
-    separator = data_file("labels.yaml")["list_separator"]
     comparisons = {c["id"] for c in profile.data("comparisons.yaml")["comparisons"]}
     found = []
     for name in names:
@@ -95,17 +94,17 @@ def _narrative_checks(profile: Profile, names: list[str],
             if cid not in comparisons:
                 found.append(diagnostic("profile.missing_comparison",
                                         _position(narrative_map, f"{name}:"), section=name,
-                                        comparison=cid, known=separator.join(sorted(comparisons))))
+                                        comparison=cid, known=listed(sorted(comparisons))))
     for cid in dict.fromkeys(_comparison_ids(spec)):
         if cid not in comparisons:
             found.append(diagnostic("profile.missing_comparison", _position(narrative_map, cid),
                                     section="narrative.yaml", comparison=cid,
-                                    known=separator.join(sorted(comparisons))))
+                                    known=listed(sorted(comparisons))))
     words = spec.get("words") or {}
     for word, file in _words(profile, names):
         if word not in words:
             found.append(diagnostic("profile.missing_word", _position(narrative_map, "words:"),
-                                    word=word, file=file, words=separator.join(words)))
+                                    word=word, file=file, words=listed(words)))
     return found
 
 
@@ -114,7 +113,6 @@ def _cross_checks(profile: Profile, document_map: SourceMap,
     found: list[Diagnostic] = []
     spec = profile.data("document.yaml")
     sections = profile.data("narrative.yaml").get("sections") or {}
-    separator = data_file("labels.yaml")["list_separator"]
     roles = [t.get("role", "") for t in profile.tables["tables"]]
     templates = profile.template_folders()
     for part in spec["parts"]:
@@ -123,26 +121,26 @@ def _cross_checks(profile: Profile, document_map: SourceMap,
                 if role not in roles:
                     found.append(diagnostic("profile.unknown_role",
                                             _position(document_map, role), role=role,
-                                            roles=separator.join(roles)))
+                                            roles=listed(roles)))
             for name in item.get("sections", []):
                 where = _position(document_map, name)
                 if name not in sections:
                     found.append(diagnostic("profile.unknown_section", where, section=name,
-                                            sections=separator.join(sections)))
+                                            sections=listed(sections)))
                     continue
                 if not any((f / f"{name}.j2").is_file() for f in templates):
                     found.append(diagnostic("profile.missing_template", where, section=name,
-                                            folders=separator.join(map(str, templates))))
+                                            folders=listed(templates)))
                 unknown = narrative.missing_providers(profile, sections[name])
                 if unknown:
                     found.append(diagnostic(
                         "profile.unknown_provider", where, section=name,
-                        names=separator.join(unknown),
-                        known=separator.join(sorted(narrative.available(profile.kind)))))
+                        names=listed(unknown),
+                        known=listed(sorted(narrative.available(profile.kind)))))
                 for role in sorted(narrative.needed_roles(profile, sections[name])):
                     if role not in roles:
                         found.append(diagnostic("profile.missing_role", where, section=name,
-                                                role=role, roles=separator.join(roles)))
+                                                role=role, roles=listed(roles)))
     used = [n for part in spec["parts"] for item in part["content"]
             for n in item.get("sections", []) if n in sections]
     return found + _narrative_checks(profile, used, narrative_map)
@@ -157,8 +155,7 @@ def _missing_files(name: str, kind: str) -> list[Diagnostic]:
         try:
             find(name, file, kind)
         except ProfileError:
-            searched = data_file("labels.yaml")["list_separator"].join(
-                str(f) for f in folders(name, kind))
+            searched = listed(folders(name, kind))
             found.append(diagnostic("profile.missing_file", Location(str(base / "profile.yaml")),
                                     file=file, folders=searched))
     return found
@@ -181,9 +178,8 @@ def check_settings(name: str) -> tuple[Diagnostic, ...]:
         if name and folder(name) is None:
             with using_schema(_SCHEMAS["profile.yaml"]):
                 where = chinese_path(("extends",))
-            separator = data_file("labels.yaml")["list_separator"]
             found.append(diagnostic("schema.enum", source_map.locate(("extends",)), path=where,
-                                    value=name, allowed=separator.join(available())))
+                                    value=name, allowed=listed(available())))
     return tuple(found)
 
 

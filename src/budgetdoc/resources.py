@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno as errnos
 import functools
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,24 @@ def data_file(relative: str) -> Any:
         return yaml.load(handle, Loader=_DATA_LOADER)
 
 
+def listed(items: Iterable[Any]) -> str:
+    """Items named as a Chinese list (labels.yaml `list_separator`: 甲、乙、丙)."""
+    return str(data_file("labels.yaml")["list_separator"]).join(str(item) for item in items)
+
+
 @functools.cache
 def schema(name: str) -> dict[str, Any]:
     """A JSON Schema under schemas/, numbers as Decimal so `multipleOf` is exact."""
     with open(SCHEMAS / name, encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle, parse_float=Decimal)
     return loaded
+
+
+def in_chinese(said: str, fragments: dict[str, str], other: str) -> str:
+    """What a library `said` (in English), in Chinese: the value of the first of `fragments`
+    (English text → Chinese) found in it, else `other`."""
+    return next((chinese for english, chinese in fragments.items() if english in said),
+                str(other))
 
 
 def system_reason(error: OSError | int | None) -> str:

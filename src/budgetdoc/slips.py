@@ -13,7 +13,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Location, diagnostic
 from .ledger import Filter
 from .model import Department
-from .resources import data_file
+from .resources import data_file, listed
 from .yamlload import PathKey, strings
 
 
@@ -119,7 +119,7 @@ def run_together(dept: Department) -> list[Diagnostic]:
 def _split_phone(number: str, settings: dict[str, Any]) -> str:
     half = len(number) // 2
     if len(number) % 2 == 0 and half in settings["phone_lengths"]:
-        return data_file("labels.yaml")["list_separator"].join((number[:half], number[half:]))
+        return listed((number[:half], number[half:]))
     return number
 
 

@@ -20,7 +20,7 @@ import jinja2
 from .profile import DEFAULT, ProfileError, find
 from .profile import available as profiles
 from .profile import kinds as profile_kinds
-from .resources import data_file
+from .resources import data_file, listed
 
 FILE = "starter.yaml.j2"
 _PLAIN = re.compile(r"[^\s:#'\"{}\[\],&*!|>%@`-][^:#'\"{}\[\],]*")
@@ -64,8 +64,7 @@ def _environment(folder: Path) -> jinja2.Environment:
 def render(year: int, kind: str, profile: str, department: str | None) -> str:
     """The starting file's text."""
     if kind not in available().get(profile, []):
-        choices = data_file("labels.yaml")["list_separator"].join(
-            f"{p}/{k}" for p, kinds in available().items() for k in kinds)
+        choices = listed(f"{p}/{k}" for p, kinds in available().items() for k in kinds)
         raise StarterError(_text("no_template", profile=profile, kind=kind, choices=choices))
     template = find(profile, FILE, data_file("kinds.yaml")[kind]["key"])
     unfilled = _text("placeholder")

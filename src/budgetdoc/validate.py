@@ -22,7 +22,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from .diagnostics import Diagnostic, diagnostic
 from .numbers import CENT, read_written
 from .profile import DEFAULT, available, profile_file
-from .resources import data_file, schema
+from .resources import data_file, listed, schema
 from .yamlload import PathKey, SourceMap
 
 DEFAULT_SCHEMA = "department.schema.json"
@@ -157,8 +157,7 @@ def _message(error: ValidationError, source_map: SourceMap, unit: str) -> Diagno
         return diagnostic("schema.multiple_of", location, path=where, value=_fmt(error.instance))
     if kind == "enum":
         return diagnostic("schema.enum", location, path=where, value=_fmt(error.instance),
-                          allowed=data_file("labels.yaml")["list_separator"].join(
-                              str(v) for v in error.validator_value))
+                          allowed=listed(error.validator_value))
     if kind == "pattern":
         return diagnostic("schema.pattern", location, path=where, value=_fmt(error.instance),
                           description=error.schema.get("description", error.validator_value))
@@ -215,8 +214,7 @@ def _as_written(error: ValidationError, source_map: SourceMap, where: str, locat
         if cents != number:
             hint = labels["sentence_end"] + str(words["too_fine"]).format(unit=unit)
         return diagnostic("schema.number_text", location, path=where, value=instance,
-                          problems=labels["list_separator"].join(
-                              words["problems"][p] for p in problems),
+                          problems=listed(words["problems"][p] for p in problems),
                           fixed=key + fixed, hint=hint)
     if expected == {"string"} and not isinstance(instance, str | list | dict) \
             and instance is not None:

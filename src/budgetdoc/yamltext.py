@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .diagnostics import Diagnostic, Location, diagnostic
-from .resources import data_file
+from .resources import data_file, in_chinese
 
 # A key as a clerk writes one: a name (general_budget), a code (3, 5 or 7 digits), or a
 # quoted code.
@@ -68,11 +68,8 @@ def _line(line: str, indent: str, rest: str, where: Location) -> list[Diagnostic
 
 def problem(text: str) -> str:
     """PyYAML's problem text in Chinese (never the English itself)."""
-    table: dict[str, str] = data_file("messages.yaml")["yaml_problems"]
-    for english, chinese in table.items():
-        if english in text:
-            return chinese
-    return str(data_file("messages.yaml")["yaml_problem_other"])
+    messages = data_file("messages.yaml")
+    return in_chinese(text, messages["yaml_problems"], messages["yaml_problem_other"])
 
 
 def syntax_error(error: Any, file: str) -> Diagnostic:

@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, diagnostic
 from ..document import Block, Heading, Paragraph, Table
 from ..model import Department
 from ..profile import Profile
-from ..resources import data_file
+from ..resources import listed
 from . import (  # noqa: F401  (register the providers)
     budget,
     budget_other,
@@ -92,9 +92,8 @@ def unknown_terms(dept: Department) -> list[Diagnostic]:
     spec = dept.profile.data("narrative.yaml")
     known = {g["term"] for g in spec["glossary"]} | {
         g["term"] for g in dept.data.get("glossary") or []}
-    separator = data_file("labels.yaml")["list_separator"]
     return [diagnostic("narrative.unknown_term", dept.locate(("glossary_terms", i)),
-                       term=term, terms=separator.join(sorted(known)))
+                       term=term, terms=listed(sorted(known)))
             for i, term in enumerate(dept.data.get("glossary_terms") or [])
             if term not in known]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, diagnostic
 from ..model import Department
-from ..resources import data_file
+from ..resources import listed
 from ..validate import chinese_path
 from .context import Context
 
@@ -68,9 +68,8 @@ def checks(dept: Department) -> list[Diagnostic]:
 def _wording(dept: Department) -> list[Diagnostic]:
     """`wording` may only replace words the profile's sentences use."""
     words = dept.profile.data("narrative.yaml").get("words") or {}
-    separator = data_file("labels.yaml")["list_separator"]
     return [diagnostic("narrative.unknown_wording", dept.locate(("wording", key), key=True),
-                       key=key, profile=dept.profile.name, keys=separator.join(words))
+                       key=key, profile=dept.profile.name, keys=listed(words))
             for key in dept.data.get("wording") or {} if key not in words]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Location, Severity
 from ..numbers import from_wan, round_to
 from ..profile import Profile, load
-from ..resources import data_file
+from ..resources import data_file, listed
 from . import department, emit, layouts
 from .read import Problem, Sheet, read_workbook, workbook_title
 from .recognise import Fact, Read, find_title, read_sheet
@@ -74,7 +74,7 @@ def recognise(sheets: list[Sheet], profile: Profile) -> tuple[list[Read], bool]:
             tried.append((known, layout, found))
     if not tried:
         _other_kind(sheets)
-        names = data_file("labels.yaml")["list_separator"].join(s.name for s in sheets)
+        names = listed(s.name for s in sheets)
         raise Problem("import.no_tables",
                       sheets=names or data_file("import/reading.yaml")["no_sheets"])
     tried.sort(key=lambda t: -t[0])

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..resources import data_file, system_reason
+from ..resources import data_file, in_chinese, system_reason
 
 CENT = Decimal("0.01")
 NOISE = Decimal("0.000001")  # what binary floating point adds to a figure typed in cents
@@ -118,8 +118,7 @@ def _reason(error: Exception) -> str:
         if code:
             return system_reason(code)
     found = data_file("import/messages.yaml")
-    return next((chinese for english, chinese in found["unreadable_reasons"].items()
-                 if english.lower() in text.lower()), str(found["unreadable_other"]))
+    return in_chinese(text, found["unreadable_reasons"], found["unreadable_other"])
 
 
 def _number_formats(path: Path, sheets: list[Sheet]) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..profile import profile_file
-from ..resources import data_file
+from ..resources import listed
 from . import lean_fonts
 
 PROFILE = "default"
@@ -147,6 +147,4 @@ def require_fonts(fonts_dir: Path | None = None, profile: str = PROFILE) -> None
     """Raise FontsError naming the missing families, before anything is rendered."""
     missing = missing_fonts(fonts_dir, profile)
     if missing:
-        separator = data_file("labels.yaml")["list_separator"]
-        raise FontsError(_message("missing_fonts", profile, fonts=separator.join(missing)),
-                         missing)
+        raise FontsError(_message("missing_fonts", profile, fonts=listed(missing)), missing)
